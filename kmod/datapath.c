@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-packet path: classify -> flow lookup -> actions, or a miss.
+ *
+ * Runs in softirq (rx_handler) or with BH disabled (internal port xmit,
+ * upcall fallback, PACKET_EXECUTE), always under RCU. skb->data points at
+ * the Ethernet header throughout. No allocation beyond skb clones when a
+ * frame goes to more than one port.
+ */
+#include "flowbr.h"
+
+void flowbr_port_count_drop(struct flowbr_port *port,
+			    enum flowbr_drop_reason reason)
+{
+	struct flowbr_pcpu_port_stats *s = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	s->drops[reason]++;
+	u64_stats_update_end(&s->syncp);
+}
+
+static void flowbr_port_count_rx(struct flowbr_port *port, unsigned int len)
+{
+	struct flowbr_pcpu_port_stats *s = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	s->rx_packets++;
+	s->rx_bytes += len;
+	u64_stats_update_end(&s->syncp);
+}
+
+static void flowbr_port_count_tx(struct flowbr_port *port, unsigned int len)
+{
+	struct flowbr_pcpu_port_stats *s = this_cpu_ptr(port->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	s->tx_packets++;
+	s->tx_bytes += len;
+	u64_stats_update_end(&s->syncp);
+}
+
+/* Would this frame fit the port's MTU (a tag in the payload is allowed)? */
+static bool flowbr_fits_mtu(const struct net_device *dev,
+			    const struct sk_buff *skb)
+{
+	unsigned int len = dev->mtu + dev->hard_header_len;
+
+	if (eth_type_vlan(eth_hdr(skb)->h_proto))
+		len += VLAN_HLEN;
+	if (skb->len <= len)
+		return true;
+	if (skb_is_gso(skb))
+		return skb_gso_validate_mac_len(skb, len);
+	return false;
+}
+
+/* Send one skb out of @port; consumes it. */
+static void flowbr_send(struct flowbr_port *port, struct sk_buff *skb,
+			const struct flowbr_output *out, u16 prio)
+{
+	struct net_device *dev = port->dev;
+	unsigned int len;
+
+	if (unlikely(!(dev->flags & IFF_UP))) {
+		flowbr_port_count_drop(port, FLOWBR_DROP_DOWN);
+		kfree_skb(skb);
+		return;
+	}
+	if (unlikely(!flowbr_fits_mtu(dev, skb))) {
+		flowbr_port_count_drop(port, FLOWBR_DROP_MTU);
+		kfree_skb(skb);
+		return;
+	}
+	if (out->op == FLOWBR_TAG_PUSH)
+		__vlan_hwaccel_put_tag(skb, htons(ETH_P_8021Q),
+				       prio | out->vid);
+	len = skb->len;
+	if (flowbr_port_output(port, skb))
+		flowbr_port_count_drop(port, FLOWBR_DROP_TX_ERROR);
+	else
+		flowbr_port_count_tx(port, len);
+}
+
+/*
+ * Run an output list. The last output gets @skb itself, the others clones:
+ * no copy is made for a single output.
+ */
+void flowbr_dp_execute(struct flowbr_bridge *br, struct sk_buff *skb,
+		       const struct flowbr_output *out, unsigned int n,
+		       u16 in_port, u16 prio)
+{
+	struct flowbr_port *prev = NULL, *port;
+	const struct flowbr_output *prev_out = NULL;
+	struct sk_buff *clone;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		port = rcu_dereference(br->ports[out[i].port_no]);
+		if (unlikely(!port))
+			continue;
+		if (unlikely(out[i].port_no == in_port)) {
+			flowbr_port_count_drop(port, FLOWBR_DROP_LOOP);
+			continue;
+		}
+		if (prev) {
+			clone = skb_clone(skb, GFP_ATOMIC);
+			if (likely(clone))
+				flowbr_send(prev, clone, prev_out, prio);
+			else
+				flowbr_port_count_drop(prev, FLOWBR_DROP_NOMEM);
+		}
+		prev = port;
+		prev_out = &out[i];
+	}
+	if (prev)
+		flowbr_send(prev, skb, prev_out, prio);
+	else
+		consume_skb(skb);
+}
+
+/* Flood (or drop) a miss in the kernel, without the agent. */
+void flowbr_dp_miss_policy(struct flowbr_bridge *br, struct flowbr_port *in,
+			   struct sk_buff *skb, u16 vlan, u16 prio)
+{
+	struct flowbr_output out, prev_out = {};
+	struct flowbr_port *port, *prev = NULL;
+	struct sk_buff *clone;
+
+	flowbr_br_stat_inc(br, fallback);
+	if (READ_ONCE(br->miss_policy) == FLOWBR_MISS_DROP) {
+		flowbr_port_count_drop(in, FLOWBR_DROP_MISS);
+		kfree_skb(skb);
+		return;
+	}
+	list_for_each_entry_rcu(port, &br->port_list, node) {
+		if (port == in)
+			continue;
+		if (!flowbr_vlan_egress(rcu_dereference(port->vlan), vlan,
+					&out))
+			continue;
+		if (prev) {
+			clone = skb_clone(skb, GFP_ATOMIC);
+			if (likely(clone))
+				flowbr_send(prev, clone, &prev_out, prio);
+			else
+				flowbr_port_count_drop(prev, FLOWBR_DROP_NOMEM);
+		}
+		prev = port;
+		prev_out = out;
+	}
+	if (prev)
+		flowbr_send(prev, skb, &prev_out, prio);
+	else
+		consume_skb(skb);
+}
+
+/*
+ * A classified frame: look it up and act on it. @from_agent frames
+ * (PACKET_EXECUTE without actions) are never upcalled again.
+ */
+void flowbr_dp_process(struct flowbr_port *in, struct sk_buff *skb,
+		       const struct flowbr_ingress *ing, bool from_agent)
+{
+	struct flowbr_bridge *br = in->br;
+	struct flowbr_actions *acts;
+	struct flowbr_flow *flow;
+	struct flowbr_key key;
+	const struct ethhdr *eth = eth_hdr(skb);
+
+	ether_addr_copy(key.eth_dst, eth->h_dest);
+	ether_addr_copy(key.eth_src, eth->h_source);
+	key.vlan = ing->vlan;
+	key.pad = 0;
+	key.in_port = in->port_no;
+
+	flow = flowbr_flow_lookup(br, &key);
+	if (likely(flow)) {
+		flowbr_br_stat_inc(br, hit);
+		flowbr_flow_hit(flow, skb->len);
+		acts = rcu_dereference(flow->acts);
+		flowbr_dp_execute(br, skb, acts->out, acts->n, in->port_no,
+				  ing->prio);
+		return;
+	}
+	flowbr_br_stat_inc(br, missed);
+	if (from_agent) {
+		flowbr_port_count_drop(in, FLOWBR_DROP_MISS);
+		kfree_skb(skb);
+		return;
+	}
+	flowbr_upcall(br, in, skb, &key, ing);
+}
+
+/* Entry point of every frame a port receives. */
+void flowbr_dp_receive(struct flowbr_port *in, struct sk_buff *skb)
+{
+	struct flowbr_ingress ing;
+	enum flowbr_drop_reason reason;
+
+	if (unlikely(skb->len < ETH_HLEN)) {
+		flowbr_port_count_drop(in, FLOWBR_DROP_MALFORMED);
+		kfree_skb(skb);
+		return;
+	}
+	flowbr_port_count_rx(in, skb->len);
+
+	reason = flowbr_vlan_ingress(rcu_dereference(in->vlan), skb, &ing);
+	if (unlikely(reason)) {
+		flowbr_port_count_drop(in, reason);
+		kfree_skb(skb);
+		return;
+	}
+	flowbr_dp_process(in, skb, &ing, false);
+}

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The exact-match flow cache: {in_port, vlan, eth_src, eth_dst} -> actions,
+ * in a resizable rhashtable. Readers (the packet path) are lock-free under
+ * RCU; writers serialise on br->flow_lock.
+ */
+#include "flowbr.h"
+
+static struct kmem_cache *flowbr_flow_cache;
+
+static const struct rhashtable_params flowbr_flow_params = {
+	.key_len = sizeof(struct flowbr_key),
+	.key_offset = offsetof(struct flowbr_flow, key),
+	.head_offset = offsetof(struct flowbr_flow, node),
+	.automatic_shrinking = true,
+};
+
+int flowbr_flow_cache_init(void)
+{
+	flowbr_flow_cache = kmem_cache_create("flowbr_flow",
+					      sizeof(struct flowbr_flow), 0,
+					      SLAB_HWCACHE_ALIGN, NULL);
+	return flowbr_flow_cache ? 0 : -ENOMEM;
+}
+
+void flowbr_flow_cache_exit(void)
+{
+	kmem_cache_destroy(flowbr_flow_cache);
+}
+
+int flowbr_flows_init(struct flowbr_bridge *br)
+{
+	mutex_init(&br->flow_lock);
+	atomic_set(&br->flow_count, 0);
+	atomic_set(&br->flow_seq, 1);
+	return rhashtable_init(&br->flows, &flowbr_flow_params);
+}
+
+struct flowbr_flow *flowbr_flow_lookup(struct flowbr_bridge *br,
+				       const struct flowbr_key *key)
+{
+	return rhashtable_lookup(&br->flows, key, flowbr_flow_params);
+}
+
+struct flowbr_flow *flowbr_flow_alloc(const struct flowbr_key *key,
+				      struct flowbr_actions *acts)
+{
+	struct flowbr_flow *flow;
+
+	flow = kmem_cache_zalloc(flowbr_flow_cache, GFP_KERNEL);
+	if (!flow)
+		return NULL;
+	flow->stats = alloc_percpu(struct flowbr_pcpu_flow_stats);
+	if (!flow->stats) {
+		kmem_cache_free(flowbr_flow_cache, flow);
+		return NULL;
+	}
+	flow->key = *key;
+	flow->created = jiffies;
+	RCU_INIT_POINTER(flow->acts, acts);
+	return flow;
+}
+
+/* Free a flow nobody can see any more. */
+void flowbr_flow_free(struct flowbr_flow *flow)
+{
+	kfree(rcu_dereference_raw(flow->acts));
+	free_percpu(flow->stats);
+	kmem_cache_free(flowbr_flow_cache, flow);
+}
+
+static void flowbr_flow_free_rcu(struct rcu_head *head)
+{
+	flowbr_flow_free(container_of(head, struct flowbr_flow, rcu));
+}
+
+/* Free a flow after readers that may still see it are done. */
+void flowbr_flow_release(struct flowbr_flow *flow)
+{
+	call_rcu(&flow->rcu, flowbr_flow_free_rcu);
+}
+
+/*
+ * Insert @flow. If a flow with the same key exists: -EEXIST under @excl,
+ * otherwise its actions are replaced by @flow's (the old ones are returned
+ * in *@replace for the caller to free after a grace period, and @flow is
+ * freed). Returns 0 or a negative errno.
+ */
+int flowbr_flow_insert(struct flowbr_bridge *br, struct flowbr_flow *flow,
+		       bool excl, struct flowbr_actions **replace,
+		       struct netlink_ext_ack *extack)
+{
+	struct flowbr_flow *old;
+	int err;
+
+	*replace = NULL;
+	mutex_lock(&br->flow_lock);
+	old = rhashtable_lookup_fast(&br->flows, &flow->key,
+				     flowbr_flow_params);
+	if (old) {
+		if (excl) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "A flow with this key exists (NLM_F_EXCL)");
+			err = -EEXIST;
+			goto out;
+		}
+		*replace = rcu_replace_pointer(old->acts,
+					       rcu_dereference_protected(flow->acts, 1),
+					       lockdep_is_held(&br->flow_lock));
+		RCU_INIT_POINTER(flow->acts, NULL);
+		flowbr_flow_free(flow);
+		flowbr_flow_changed(br);
+		err = 0;
+		goto out;
+	}
+	if (atomic_read(&br->flow_count) >= br->flow_limit) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Bridge is at its flow limit: raise flow_limit (set-br) or flush flows");
+		err = -ENOSPC;
+		goto out;
+	}
+	err = rhashtable_insert_fast(&br->flows, &flow->node,
+				     flowbr_flow_params);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "Cannot grow the flow table");
+		goto out;
+	}
+	atomic_inc(&br->flow_count);
+	flowbr_flow_changed(br);
+out:
+	mutex_unlock(&br->flow_lock);
+	return err;
+}
+
+/* Unlink the flow with @key; the caller releases it. */
+struct flowbr_flow *flowbr_flow_remove(struct flowbr_bridge *br,
+				       const struct flowbr_key *key)
+{
+	struct flowbr_flow *flow;
+
+	mutex_lock(&br->flow_lock);
+	flow = rhashtable_lookup_fast(&br->flows, key, flowbr_flow_params);
+	if (flow) {
+		rhashtable_remove_fast(&br->flows, &flow->node,
+				       flowbr_flow_params);
+		atomic_dec(&br->flow_count);
+		flowbr_flow_changed(br);
+	}
+	mutex_unlock(&br->flow_lock);
+	return flow;
+}
+
+static bool flowbr_flow_matches(struct flowbr_flow *flow,
+				const struct flowbr_flush_filter *f)
+{
+	const struct flowbr_actions *acts;
+	u32 i;
+
+	if (f->by_vlan && flow->key.vlan != f->vlan)
+		return false;
+	if (f->by_mac && !ether_addr_equal(flow->key.eth_src, f->mac) &&
+	    !ether_addr_equal(flow->key.eth_dst, f->mac))
+		return false;
+	if (f->by_port && flow->key.in_port != f->port_no) {
+		acts = rcu_dereference_raw(flow->acts);
+		for (i = 0; i < acts->n; i++)
+			if (acts->out[i].port_no == f->port_no)
+				break;
+		if (i == acts->n)
+			return false;
+	}
+	return true;
+}
+
+/* Delete every flow matching @f (all flows when @f is NULL). */
+unsigned int flowbr_flow_flush(struct flowbr_bridge *br,
+			       const struct flowbr_flush_filter *f)
+{
+	struct rhashtable_iter iter;
+	struct flowbr_flow *flow;
+	unsigned int n = 0;
+
+	mutex_lock(&br->flow_lock);
+	rhashtable_walk_enter(&br->flows, &iter);
+	rhashtable_walk_start(&iter);
+	while ((flow = rhashtable_walk_next(&iter))) {
+		if (IS_ERR(flow)) {
+			if (PTR_ERR(flow) == -EAGAIN)
+				continue;
+			break;
+		}
+		if (f && !flowbr_flow_matches(flow, f))
+			continue;
+		if (rhashtable_remove_fast(&br->flows, &flow->node,
+					   flowbr_flow_params))
+			continue;
+		atomic_dec(&br->flow_count);
+		flowbr_flow_release(flow);
+		n++;
+	}
+	rhashtable_walk_stop(&iter);
+	rhashtable_walk_exit(&iter);
+	if (n)
+		flowbr_flow_changed(br);
+	mutex_unlock(&br->flow_lock);
+	return n;
+}
+
+static void flowbr_flow_destroy_one(void *ptr, void *arg)
+{
+	flowbr_flow_free(ptr);
+}
+
+/* The bridge is gone and a grace period has passed: no reader is left. */
+void flowbr_flows_destroy(struct flowbr_bridge *br)
+{
+	rhashtable_free_and_destroy(&br->flows, flowbr_flow_destroy_one, NULL);
+}
+
+void flowbr_flow_hit(struct flowbr_flow *flow, unsigned int len)
+{
+	struct flowbr_pcpu_flow_stats *s = this_cpu_ptr(flow->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	s->packets++;
+	s->bytes += len;
+	u64_stats_update_end(&s->syncp);
+	/* Avoid dirtying the cache line again within a jiffy. */
+	if (READ_ONCE(s->used) != jiffies)
+		WRITE_ONCE(s->used, jiffies);
+}
+
+void flowbr_flow_get_stats(const struct flowbr_flow *flow, u64 *packets,
+			   u64 *bytes, unsigned long *used)
+{
+	unsigned long last = flow->created;
+	int cpu;
+
+	*packets = 0;
+	*bytes = 0;
+	for_each_possible_cpu(cpu) {
+		const struct flowbr_pcpu_flow_stats *s = per_cpu_ptr(flow->stats, cpu);
+		unsigned int start;
+		unsigned long u;
+		u64 p, b;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			p = s->packets;
+			b = s->bytes;
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		*packets += p;
+		*bytes += b;
+		u = READ_ONCE(s->used);
+		if (p && time_after(u, last))
+			last = u;
+	}
+	*used = last;
+}

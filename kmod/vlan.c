@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VLAN classification on ingress and egress tagging, with Open vSwitch's
+ * vlan_mode semantics (see enum flowbr_vlan_mode in the uapi header).
+ *
+ * On ingress the outer 802.1Q tag, wherever it is (hardware-accelerated
+ * field or in the payload), is removed from the skb and remembered; the
+ * frame then travels untagged through the bridge and each output puts the
+ * tag its port needs back into the accelerated field, which the stack
+ * inserts in software when the egress device cannot (GSO included).
+ */
+#include "flowbr.h"
+
+struct flowbr_vlan_cfg *flowbr_vlan_cfg_new(u8 mode, u16 tag,
+					     const unsigned long *trunks,
+					     bool all, gfp_t gfp)
+{
+	struct flowbr_vlan_cfg *cfg = kzalloc(sizeof(*cfg), gfp);
+
+	if (!cfg)
+		return NULL;
+	cfg->mode = mode;
+	cfg->tag = tag;
+	cfg->all = all;
+	if (trunks && !all)
+		bitmap_copy(cfg->trunks, trunks, VLAN_N_VID);
+	/* The native VLAN is always trunked. */
+	if (mode == FLOWBR_VLAN_NATIVE_TAGGED ||
+	    mode == FLOWBR_VLAN_NATIVE_UNTAGGED)
+		if (!cfg->all && tag)
+			set_bit(tag, cfg->trunks);
+	return cfg;
+}
+
+int flowbr_vlan_cfg_check(const struct flowbr_vlan_cfg *cfg,
+			  struct netlink_ext_ack *extack)
+{
+	switch (cfg->mode) {
+	case FLOWBR_VLAN_ACCESS:
+		if (!cfg->tag) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "An access port needs a tag (1-4094)");
+			return -EINVAL;
+		}
+		if (!cfg->all || !bitmap_empty(cfg->trunks, VLAN_N_VID)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "An access port cannot have trunks: use vlan_mode native-untagged or native-tagged");
+			return -EINVAL;
+		}
+		break;
+	case FLOWBR_VLAN_TRUNK:
+		if (cfg->tag) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "A trunk port has no tag: use vlan_mode native-untagged or native-tagged for a native VLAN");
+			return -EINVAL;
+		}
+		break;
+	case FLOWBR_VLAN_NATIVE_TAGGED:
+	case FLOWBR_VLAN_NATIVE_UNTAGGED:
+		if (!cfg->tag) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "A native-tagged or native-untagged port needs a tag (its native VLAN, 1-4094)");
+			return -EINVAL;
+		}
+		break;
+	default:
+		NL_SET_ERR_MSG_MOD(extack, "Unknown VLAN mode");
+		return -EINVAL;
+	}
+	if (cfg->tag > FLOWBR_VID_MAX) {
+		NL_SET_ERR_MSG_MOD(extack, "VLAN 4095 is reserved: use 1-4094");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+bool flowbr_vlan_cfg_equal(const struct flowbr_vlan_cfg *a,
+			   const struct flowbr_vlan_cfg *b)
+{
+	return a->mode == b->mode && a->tag == b->tag && a->all == b->all &&
+	       bitmap_equal(a->trunks, b->trunks, VLAN_N_VID);
+}
+
+static bool flowbr_trunks(const struct flowbr_vlan_cfg *cfg, u16 vid)
+{
+	return cfg->all || test_bit(vid, cfg->trunks);
+}
+
+/*
+ * Classify an skb whose data starts at its Ethernet header. On success the
+ * skb carries no outer 802.1Q tag any more and @in says which VLAN it is in.
+ */
+enum flowbr_drop_reason flowbr_vlan_ingress(const struct flowbr_vlan_cfg *cfg,
+					    struct sk_buff *skb,
+					    struct flowbr_ingress *in)
+{
+	__be16 proto;
+	u16 tci = 0, vid;
+
+	in->tagged = false;
+	in->prio = 0;
+	in->orig_tci = 0;
+
+	if (skb_vlan_tag_present(skb)) {
+		proto = skb->vlan_proto;
+		tci = skb_vlan_tag_get(skb);
+		__vlan_hwaccel_clear_tag(skb);
+		in->tagged = true;
+	} else {
+		proto = eth_hdr(skb)->h_proto;
+		if (eth_type_vlan(proto)) {
+			if (unlikely(!pskb_may_pull(skb, VLAN_ETH_HLEN)))
+				return FLOWBR_DROP_MALFORMED;
+			if (unlikely(__skb_vlan_pop(skb, &tci)))
+				return FLOWBR_DROP_NOMEM;
+			in->tagged = true;
+		}
+	}
+
+	if (in->tagged) {
+		/* Only C-tags are VLANs here: an S-tag outer header is QinQ. */
+		if (proto != htons(ETH_P_8021Q))
+			return FLOWBR_DROP_VLAN_INVALID;
+		in->orig_tci = tci;
+		in->prio = tci & ~VLAN_VID_MASK;
+		vid = tci & VLAN_VID_MASK;
+		if (vid == VLAN_VID_MASK)
+			return FLOWBR_DROP_VLAN_INVALID;
+	} else {
+		vid = 0;
+	}
+
+	if (vid) {
+		/* Tagged with a real VID. */
+		if (cfg->mode == FLOWBR_VLAN_ACCESS)
+			return FLOWBR_DROP_VLAN_TAGGED;
+		if (!flowbr_trunks(cfg, vid))
+			return FLOWBR_DROP_VLAN_NOT_TRUNKED;
+		in->vlan = vid;
+		return FLOWBR_DROP_UNSPEC;
+	}
+
+	/* Untagged or priority-tagged. */
+	switch (cfg->mode) {
+	case FLOWBR_VLAN_TRUNK:
+		in->vlan = FLOWBR_VLAN_UNTAGGED;
+		break;
+	default:
+		in->vlan = cfg->tag;
+		break;
+	}
+	return FLOWBR_DROP_UNSPEC;
+}
+
+/*
+ * Does a port carry @vlan, and how must a frame of that VLAN leave it?
+ * VLAN 0 (the untagged domain) is carried by trunk ports only.
+ */
+bool flowbr_vlan_egress(const struct flowbr_vlan_cfg *cfg, u16 vlan,
+			struct flowbr_output *out)
+{
+	out->vid = 0;
+	out->op = FLOWBR_TAG_UNTAGGED;
+
+	switch (cfg->mode) {
+	case FLOWBR_VLAN_ACCESS:
+		return vlan == cfg->tag;
+	case FLOWBR_VLAN_TRUNK:
+		if (vlan == FLOWBR_VLAN_UNTAGGED)
+			return true;
+		break;
+	case FLOWBR_VLAN_NATIVE_UNTAGGED:
+		if (vlan == cfg->tag)
+			return true;
+		fallthrough;
+	case FLOWBR_VLAN_NATIVE_TAGGED:
+		if (vlan == FLOWBR_VLAN_UNTAGGED)
+			return false;
+		break;
+	default:
+		return false;
+	}
+	if (!flowbr_trunks(cfg, vlan))
+		return false;
+	out->vid = vlan;
+	out->op = FLOWBR_TAG_PUSH;
+	return true;
+}
