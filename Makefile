@@ -56,7 +56,7 @@ vm-shell: need-deps
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	depmod -a $(notdir $(patsubst %/build,%,$(realpath $(KDIR)/..)/build))
+	depmod -a $(notdir $(patsubst %/,%,$(dir $(KDIR))))
 	$(MAKE) -C genl-tool install PREFIX=$(PREFIX)
 
 dkms-install:
