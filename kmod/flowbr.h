@@ -356,6 +356,7 @@ void flowbr_port_notify(struct flowbr_port *port, u8 cmd);
 int flowbr_cmd_port_new(struct sk_buff *skb, struct genl_info *info);
 int flowbr_cmd_port_del(struct sk_buff *skb, struct genl_info *info);
 int flowbr_cmd_port_get(struct sk_buff *skb, struct genl_info *info);
+int flowbr_cmd_port_dump_start(struct netlink_callback *cb);
 int flowbr_cmd_port_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int flowbr_cmd_port_set(struct sk_buff *skb, struct genl_info *info);
 

@@ -101,6 +101,24 @@ static int flowbr_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 
 	info->user_ptr[0] = NULL;
 	info->user_ptr[1] = NULL;
+
+	/*
+	 * The core checks the header only from resv_start_op on, which lies
+	 * past FLOW_NEW so that NLM_F_EXCL reaches it: check the rest here.
+	 */
+	if (info->genlhdr->reserved) {
+		NL_SET_ERR_MSG_MOD(info->extack, "genlmsghdr.reserved must be 0");
+		return -EINVAL;
+	}
+	if (info->nlhdr->nlmsg_flags & ~(NLM_F_REQUEST | NLM_F_ACK |
+					 NLM_F_ECHO |
+					 (ops->cmd == FLOWBR_CMD_FLOW_NEW ?
+					  NLM_F_EXCL : 0))) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "Unsupported nlmsg_flags for this command");
+		return -EINVAL;
+	}
+
 	if (ops->internal_flags & FLOWBR_NEED_RTNL)
 		rtnl_lock();
 	if (!(ops->internal_flags & (FLOWBR_NEED_BR | FLOWBR_NEED_PORT)))
@@ -215,6 +233,7 @@ static const struct genl_ops flowbr_genl_ops[] = {
 	{
 		.cmd = FLOWBR_CMD_PORT_GET,
 		.doit = flowbr_cmd_port_get,
+		.start = flowbr_cmd_port_dump_start,
 		.dumpit = flowbr_cmd_port_dump,
 		.internal_flags = FLOWBR_NEED_RTNL | FLOWBR_NEED_PORT,
 	},
@@ -272,6 +291,8 @@ struct genl_family flowbr_genl_family __ro_after_init = {
 	.maxattr	= FLOWBR_A_MAX,
 	.policy		= flowbr_policy,
 	.netnsok	= true,
+	/* FLOW_NEW takes NLM_F_EXCL; pre_doit checks the older commands. */
+	.resv_start_op	= FLOWBR_CMD_FLOW_NEW + 1,
 	.pre_doit	= flowbr_pre_doit,
 	.post_doit	= flowbr_post_doit,
 	.module		= THIS_MODULE,

@@ -299,6 +299,27 @@ int flowbr_cmd_port_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* A dump restricted to one bridge fails if that bridge does not exist. */
+int flowbr_cmd_port_dump_start(struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *gi = genl_dumpit_info(cb);
+	struct nlattr *name_attr = gi->attrs[FLOWBR_A_BR_NAME];
+	bool found;
+
+	if (!name_attr)
+		return 0;
+	rcu_read_lock();
+	found = flowbr_bridge_find(sock_net(cb->skb->sk), nla_data(name_attr),
+				   0);
+	rcu_read_unlock();
+	if (!found) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, name_attr,
+				    "No such bridge in this network namespace");
+		return -ENODEV;
+	}
+	return 0;
+}
+
 /* cb->args[0]: bridges done, cb->args[1]: ports done in the current one. */
 int flowbr_cmd_port_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {

@@ -50,7 +50,9 @@
  * enum flowbr_cmd - commands of the flowbr generic netlink family
  * @FLOWBR_CMD_UNSPEC: unused
  * @FLOWBR_CMD_GET_INFO: query the module: replies with %FLOWBR_A_VERSION,
- *	%FLOWBR_A_FEATURES and the limits. Needs no privilege.
+ *	%FLOWBR_A_FEATURES and the limits: the largest flow limit in
+ *	%FLOWBR_A_BR_FLOW_LIMIT, the largest upcall queue in
+ *	%FLOWBR_A_BR_UPCALL_QUEUE. Needs no privilege.
  * @FLOWBR_CMD_BR_NEW: create a bridge named %FLOWBR_A_BR_NAME and its local
  *	port (an internal netdev of the same name, port 0, trunk mode).
  *	Optional: %FLOWBR_A_BR_FLOW_LIMIT, %FLOWBR_A_BR_MISS_POLICY,
@@ -70,11 +72,16 @@
  *	lowest free), %FLOWBR_A_PORT_VLAN_MODE, %FLOWBR_A_PORT_TAG,
  *	%FLOWBR_A_PORT_TRUNKS. Without a mode, a port with a tag is access,
  *	otherwise trunk.
+ *
+ * Commands up to %FLOWBR_CMD_FLOW_NEW accept no nlmsg_flags beyond
+ * NLM_F_REQUEST, NLM_F_ACK, NLM_F_ECHO (and NLM_F_EXCL on FLOW_NEW) and
+ * need genlmsghdr.reserved to be 0, like the later ones.
  * @FLOWBR_CMD_PORT_DEL: remove a port (by %FLOWBR_A_PORT_NAME or
  *	%FLOWBR_A_PORT_NO) and every flow that uses it. The local port cannot
  *	be removed (delete the bridge).
  * @FLOWBR_CMD_PORT_GET: get one port, or dump the ports of one bridge (or of
- *	every bridge when no bridge is given).
+ *	every bridge when no bridge is given). Port replies and events carry
+ *	the bridge's %FLOWBR_A_BR_NAME and %FLOWBR_A_BR_IFINDEX too.
  * @FLOWBR_CMD_PORT_SET: change a port's VLAN settings. Takes effect at once:
  *	the flows that use the port are flushed.
  * @FLOWBR_CMD_FLOW_NEW: install a flow (%FLOWBR_A_KEY, %FLOWBR_A_ACTIONS).
@@ -155,7 +162,8 @@ enum flowbr_cmd {
  * @FLOWBR_A_PORT_TYPE: u8, &enum flowbr_port_type
  * @FLOWBR_A_PORT_VLAN_MODE: u8, &enum flowbr_vlan_mode
  * @FLOWBR_A_PORT_TAG: u16, access or native VLAN (1 .. %FLOWBR_VID_MAX);
- *	0 in replies when the port has none
+ *	0 in replies when the port has none; 0 in PORT_SET removes the tag
+ *	(an access port without an explicit mode becomes a trunk)
  * @FLOWBR_A_PORT_TRUNKS: binary, %FLOWBR_VLAN_BITMAP_LEN bytes, bit v set
  *	when VID v is trunked (bits 0 and 4095 must be clear); all clear means
  *	every VLAN
@@ -395,7 +403,8 @@ enum flowbr_br_stats {
  * @FLOWBR_PORT_STATS_TX_PACKETS: frames the bridge sent out of the port
  * @FLOWBR_PORT_STATS_TX_BYTES: their bytes
  * @FLOWBR_PORT_STATS_DROPS: nested: one u64 per &enum flowbr_drop_reason,
- *	the attribute type being the reason
+ *	the attribute type being the reason (padding uses type
+ *	%FLOWBR_DROP_UNSPEC)
  * @__FLOWBR_PORT_STATS_MAX: internal
  * @FLOWBR_PORT_STATS_MAX: highest attribute
  */
