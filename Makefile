@@ -6,6 +6,8 @@
 #                   (T=name runs one test)
 #   make demo       build, boot, set up the seed topology and show it working
 #   make vm-shell   build, boot and drop into a shell inside the VM
+#   make bench      build, boot, benchmark flowbr against the Linux bridge,
+#                   Open vSwitch and bare veth (results in build/bench/)
 #   make deps       apt-install the build and test dependencies (root)
 #   make install    install the module (depmod) and the tools
 #   make dkms-install  register the tree with DKMS
@@ -16,8 +18,8 @@ VERSION := $(shell sed -n 's/^#define FLOWBR_VERSION "\(.*\)"/\1/p' kmod/version
 
 export KDIR
 
-.PHONY: all module tools clean check check-debug demo vm-shell deps \
-	install dkms-install need-deps
+.PHONY: all module tools clean check demo vm-shell deps \
+	install dkms-install need-deps bench
 
 all: module tools
 
@@ -53,6 +55,12 @@ demo: need-deps
 vm-shell: need-deps
 	$(MAKE) all
 	./selftests/vm/run.sh --shell
+
+# Runs ./selftests/vm/run.sh --script selftests/bench/run.sh and copies the
+# results out to build/bench/ (see Documentation/performance.md).
+bench: need-deps
+	$(MAKE) all
+	./selftests/bench/bench.sh
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmd_agent.h"
 #include "terminal.h"
 
 struct subcmd {
@@ -92,6 +93,19 @@ static const struct subcmd cmds[] = {
 	  "or destination.\n" },
 	{ "stats", cmd_stats, "stats BR [PORT]",
 	  "print bridge and port counters, drops by reason", NULL },
+	{ "fdb-show", cmd_fdb_show, "fdb-show BR [-j]",
+	  "show the MACs flowbrd learned on a bridge (VLAN, MAC, port, age)",
+	  "Asks the agent over its control socket (/run/flowbr/flowbrd.ctl,\n"
+	  "or $FLOWBRD_CTL). Age is seconds since the MAC was last seen.\n" },
+	{ "fdb-flush", cmd_fdb_flush, "fdb-flush BR",
+	  "forget the MACs flowbrd learned on a bridge and flush its flows",
+	  NULL },
+	{ "agent-stats", cmd_agent_stats, "agent-stats [-j]",
+	  "show flowbrd's counters: upcalls, flows installed, batch sizes, "
+	  "errors",
+	  "Per bridge also the kernel's counters: lost = misses the agent did\n"
+	  "not get (queue or socket full, rate limit), handled by the miss\n"
+	  "policy.\n" },
 	{ "version", cmd_version, "version",
 	  "print the tool and module versions and the module's features", NULL },
 	{ "help", NULL, "help [COMMAND]", "print help", NULL },

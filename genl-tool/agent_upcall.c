@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * agent_upcall.c - flowbrd's handler threads. Each owns one netlink socket
+ * registered with every bridge (a miss on CPU c goes to handler c % n).
+ * The kernel packs up to 64 upcalls into a datagram; for each datagram a
+ * handler learns the source MACs, decides each packet's outputs, and sends
+ * all the resulting flow installs, flushes and packet executes in one
+ * send(). Errors of those requests come back on the same socket.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "agent.h"
+
+/* One datagram holds at most 64 upcalls of at most a 64 KiB frame each. */
+#define HANDLER_RX_SIZE		(64 * (65536 + 512))
+#define HANDLER_TX_SIZE		(2 * 1024 * 1024)
+#define HANDLER_RCVBUF		(64 * 1024 * 1024)
+#define HANDLER_SNDBUF		(8 * 1024 * 1024)
+/* Datagrams read per wake-up before looking at the stop signal again. */
+#define HANDLER_BUDGET		64
+
+struct upcall {
+	uint32_t br_ifindex;
+	struct fb_key key;
+	const void *pkt;
+	size_t len;
+};
+
+static int parse_upcall(const struct nlmsghdr *nlh, struct upcall *u)
+{
+	const struct nlattr *tb[FLOWBR_A_MAX + 1];
+
+	if (fbnl_parse(nlh, tb, FLOWBR_A_MAX) < 0 ||
+	    !fbnl_get_u32(tb[FLOWBR_A_BR_IFINDEX], &u->br_ifindex) ||
+	    !tb[FLOWBR_A_KEY] || !tb[FLOWBR_A_PACKET] ||
+	    fb_parse_key(tb[FLOWBR_A_KEY], &u->key))
+		return -EBADMSG;
+	u->pkt = mnl_attr_get_payload(tb[FLOWBR_A_PACKET]);
+	u->len = mnl_attr_get_payload_len(tb[FLOWBR_A_PACKET]);
+	return u->len >= 14 ? 0 : -EBADMSG;
+}
+
+/* What to send for one upcall, decided under the lock. */
+struct verdict {
+	bool flush;		/* flows with the source MAC are stale */
+	bool install;
+	size_t n;
+};
+
+static void decide(struct handler *h, struct agent_br *br,
+		   const struct upcall *u, struct verdict *v)
+{
+	const struct fb_key *key = &u->key;
+	unsigned int evicted = 0;
+	uint16_t old_port = 0;
+	enum fwd_kind kind;
+	char mac[18];
+
+	v->flush = false;
+	v->install = true;
+
+	/* Learn the source on the ingress port (never a group address). */
+	if (!mac_is_multicast(key->src) && key->in_port < FLOWBR_MAX_PORTS &&
+	    br->ports[key->in_port]) {
+		switch (fdb_learn(&br->fdb, key->vlan, key->src, key->in_port,
+				  now_ms(), true, &old_port, &evicted)) {
+		case FDB_NEW:
+			STAT_INC(macs_learned);
+			/* Flows flooding to it as an unknown destination. */
+			v->flush = pend_take(&br->pend, key->vlan, key->src);
+			break;
+		case FDB_MOVED:
+			STAT_INC(macs_moved);
+			pend_take(&br->pend, key->vlan, key->src);
+			v->flush = true;
+			if (agent.cfg.verbose) {
+				mac_fmt(key->src, mac);
+				alog(LOG_DBG, "%s: %s in VLAN %u moved from "
+				     "port %u to %u", br->name, mac,
+				     key->vlan, old_port, key->in_port);
+			}
+			break;
+		default:
+			break;
+		}
+		if (evicted)
+			STAT_ADD(macs_evicted, evicted);
+	}
+
+	kind = br_decide(br, key, h->acts, &v->n);
+	switch (kind) {
+	case FWD_INVALID:
+		/*
+		 * A port we have not heard of yet (its event is on its way),
+		 * or whose VLANs just changed: forward this packet like the
+		 * kernel's miss policy would, but install nothing.
+		 */
+		v->install = false;
+		v->n = br_flood(br, key->vlan, key->in_port, h->acts);
+		break;
+	case FWD_FLOOD_UNKNOWN:
+		/* Learning the destination must flush this flow. */
+		if (!pend_add(&br->pend, key->vlan, key->dst, now_ms())) {
+			v->install = false;
+			STAT_INC(flood_no_flow);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static bool queue(struct handler *h, const struct upcall *u,
+		  const struct verdict *v)
+{
+	struct batch *b = &h->tx;
+	size_t mark_len = b->len;
+	unsigned int mark_n = b->n;
+
+	if ((v->flush && !put_flush(b, u->br_ifindex, u->key.vlan, u->key.src)) ||
+	    (v->install && !put_flow_new(b, u->br_ifindex, &u->key, h->acts,
+					 v->n)) ||
+	    !put_execute(b, u->br_ifindex, u->key.in_port, u->pkt, u->len,
+			 h->acts, v->n)) {
+		/* Not all of it fits: drop the partial requests. */
+		b->len = mark_len;
+		b->n = mark_n;
+		return false;
+	}
+	return true;
+}
+
+static void handle_upcall(struct handler *h, const struct nlmsghdr *nlh)
+{
+	struct agent_br *br;
+	struct verdict v;
+	struct upcall u;
+
+	if (parse_upcall(nlh, &u)) {
+		STAT_INC(upcalls_bad);
+		LOG_RL(LOG_WARN, "malformed upcall ignored");
+		return;
+	}
+	agent_lock();
+	br = br_find(u.br_ifindex);
+	if (br)
+		decide(h, br, &u, &v);
+	agent_unlock();
+	if (!br) {
+		STAT_INC(upcalls_bad);
+		LOG_RL(LOG_INFO, "upcall from unknown bridge ifindex %u "
+		       "dropped", u.br_ifindex);
+		return;
+	}
+	if (!queue(h, &u, &v)) {
+		batch_send(&h->tx);
+		if (!queue(h, &u, &v)) {
+			LOG_RL(LOG_ERR, "upcall of %zu bytes does not fit a "
+			       "request batch: dropped", u.len);
+			return;
+		}
+	}
+	if (v.flush)
+		STAT_INC(mac_flushes);
+	if (v.install)
+		STAT_INC(flows_installed);
+	STAT_INC(packets_executed);
+}
+
+static void handle_datagram(struct handler *h, size_t size)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)h->rx;
+	int len = (int)size;
+	uint64_t n = 0;
+
+	while (mnl_nlmsg_ok(nlh, len)) {
+		if (nlh->nlmsg_type == agent.family &&
+		    fbnl_cmd(nlh) == FLOWBR_CMD_UPCALL) {
+			handle_upcall(h, nlh);
+			n++;
+		} else {
+			/* Errors of our requests, FLOW_FLUSH replies. */
+			batch_reply(&h->nl, nlh);
+		}
+		nlh = mnl_nlmsg_next(nlh, &len);
+	}
+	if (n) {
+		STAT_ADD(upcalls, n);
+		STAT_INC(upcall_batches);
+		STAT_MAX(upcall_batch_max, n);
+	}
+	batch_send(&h->tx);
+}
+
+static void handler_drain(struct handler *h)
+{
+	int fd = fbnl_fd(&h->nl), i;
+	ssize_t r;
+
+	for (i = 0; i < HANDLER_BUDGET && !agent.stopping; i++) {
+		r = recv(fd, h->rx, h->rx_size, MSG_DONTWAIT | MSG_TRUNC);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			if (errno == ENOBUFS) {
+				STAT_INC(rx_overruns);
+				continue;
+			}
+			LOG_RL(LOG_ERR, "handler %u: cannot read upcalls: %s",
+			       h->idx, strerror(errno));
+			return;
+		}
+		if ((size_t)r > h->rx_size) {
+			LOG_RL(LOG_ERR, "handler %u: %zd-byte datagram "
+			       "truncated: upcalls lost", h->idx, r);
+			STAT_INC(upcalls_bad);
+			continue;
+		}
+		handle_datagram(h, (size_t)r);
+	}
+}
+
+static void *handler_main(void *arg)
+{
+	struct handler *h = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = fbnl_fd(&h->nl), .events = POLLIN },
+		{ .fd = agent.stop_fd, .events = POLLIN },
+	};
+
+	while (!agent.stopping) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			alog(LOG_ERR, "handler %u: poll: %s", h->idx,
+			     strerror(errno));
+			break;
+		}
+		if (pfd[1].revents)
+			break;
+		if (pfd[0].revents)
+			handler_drain(h);
+	}
+	return NULL;
+}
+
+static void handler_close(struct handler *h)
+{
+	if (h->nl.sock)
+		fbnl_close(&h->nl);
+	batch_free(&h->tx);
+	free(h->rx);
+	free(h->acts);
+	h->rx = NULL;
+	h->acts = NULL;
+}
+
+static int handler_open(struct handler *h, unsigned int idx)
+{
+	int err;
+
+	h->idx = idx;
+	err = fbnl_open_family(&h->nl, agent.family, agent.version);
+	if (err)
+		return err;
+	sock_tune(fbnl_fd(&h->nl), HANDLER_RCVBUF, HANDLER_SNDBUF, true);
+	h->rx_size = HANDLER_RX_SIZE;
+	h->rx = malloc(h->rx_size);
+	h->acts = calloc(FLOWBR_MAX_PORTS, sizeof(*h->acts));
+	if (!h->rx || !h->acts)
+		return -ENOMEM;
+	return batch_init(&h->tx, HANDLER_TX_SIZE, fbnl_fd(&h->nl),
+			  agent.family, agent.version);
+}
+
+int handlers_start(void)
+{
+	unsigned int n = agent.cfg.handlers, i;
+	int err;
+
+	agent.handlers = calloc(n, sizeof(*agent.handlers));
+	agent.pids = calloc(n, sizeof(*agent.pids));
+	if (!agent.handlers || !agent.pids)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct handler *h = &agent.handlers[i];
+
+		err = handler_open(h, i);
+		if (err) {
+			alog(LOG_ERR, "cannot open handler socket %u: %s", i,
+			     strerror(-err));
+			return err;
+		}
+		agent.pids[i] = h->nl.portid;
+		agent.n_pids = i + 1;
+	}
+	for (i = 0; i < n; i++) {
+		struct handler *h = &agent.handlers[i];
+
+		err = pthread_create(&h->thread, NULL, handler_main, h);
+		if (err) {
+			alog(LOG_ERR, "cannot start handler thread %u: %s", i,
+			     strerror(err));
+			return -err;
+		}
+		h->started = true;
+	}
+	return 0;
+}
+
+void handlers_stop(void)
+{
+	unsigned int i;
+
+	if (!agent.handlers)
+		return;
+	for (i = 0; i < agent.cfg.handlers; i++)
+		if (agent.handlers[i].started)
+			pthread_join(agent.handlers[i].thread, NULL);
+	for (i = 0; i < agent.cfg.handlers; i++)
+		handler_close(&agent.handlers[i]);
+	free(agent.handlers);
+	free(agent.pids);
+	agent.handlers = NULL;
+	agent.pids = NULL;
+	agent.n_pids = 0;
+}

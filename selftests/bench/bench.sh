@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host side of `make bench`: boot the test VM once, run the benchmark driver
+# (selftests/bench/run.sh) in it, and turn the raw results it prints on the
+# serial output (between @@FBBENCH_RAW_BEGIN@@ and @@FBBENCH_RAW_END@@: the
+# VM's file system is a throw-away overlay) into
+#
+#   build/bench/results.txt   the table, PASS/MISS per target
+#   build/bench/results.json  everything, per run
+#   build/bench/chart.svg     the chart
+#   build/bench/raw.jsonl     the driver's raw records
+#   build/bench/vm.log        the whole output of the VM run
+#
+#   bench.sh [--report-only]   (--report-only: redo the files from raw.jsonl)
+#
+# Settings: see selftests/bench/run.sh (FLOWBR_BENCH_*); VM_TIMEOUT
+# (default 1500 s) bounds the VM run. The VM boots with slub_nomerge so
+# that the slab caches of the flows are accounted under their own names.
+
+set -euo pipefail
+DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$DIR/../.." && pwd)
+OUT=$REPO/build/bench
+mkdir -p "$OUT"
+
+if [ "${1:-}" != --report-only ]; then
+	t0=$(date +%s)
+	rc=0
+	VM_TIMEOUT=${VM_TIMEOUT:-1500} VM_APPEND="${VM_APPEND:-} slub_nomerge" \
+		"$REPO/selftests/vm/run.sh" \
+		--script "$DIR/run.sh" 2>&1 | tee "$OUT/vm.log" |
+		sed -u '/^@@FBBENCH_RAW_BEGIN@@/,/^@@FBBENCH_RAW_END@@/d' || rc=$?
+	awk '/^@@FBBENCH_RAW_END@@/ { on = 0 } on; /^@@FBBENCH_RAW_BEGIN@@/ { on = 1 }' \
+		"$OUT/vm.log" >"$OUT/raw.jsonl.tmp"
+	if [ ! -s "$OUT/raw.jsonl.tmp" ]; then
+		rm -f "$OUT/raw.jsonl.tmp"
+		echo "bench: the VM run printed no results (status $rc); see $OUT/vm.log" >&2
+		exit 1
+	fi
+	mv "$OUT/raw.jsonl.tmp" "$OUT/raw.jsonl"
+	echo
+fi
+python3 "$DIR/report.py" "$OUT/raw.jsonl" "$OUT"
+if [ -n "${t0:-}" ]; then
+	echo "make bench: $(($(date +%s) - t0)) s in all (VM boot included)"
+	echo "results: ${OUT#"$REPO"/}/results.txt, results.json, chart.svg"
+fi
+exit "${rc:-0}"

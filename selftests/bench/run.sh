@@ -1,0 +1,388 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The side-by-side benchmark (`make bench`), run as root inside the test VM
+# by selftests/vm/run.sh --script: the same scenarios on four systems in one
+# boot, traffic from the kernel's pktgen, counted at the receivers.
+#
+#   veth    bare veth pair (the limit: no switch)
+#   lbr     Linux bridge, vlan_filtering 1
+#   ovs     Open vSwitch kernel datapath + ovs-vswitchd (NORMAL action)
+#   flowbr  kmod/flowbr.ko + genl-tool/flowbrd
+#
+# Scenarios (64-byte frames, VLAN 100):
+#   F1 access -> access          F2 access -> trunk (tag push)
+#   F3 trunk -> access (pop)     F4 broadcast to 8 access ports
+#   F5 100000 established flows (source MACs), after learning
+#   B1 burst of 50000 new source MACs into a fresh bridge
+#   M1 kernel memory per flow (20000 flows installed, or learned)
+#
+# F1-F4 set all systems up side by side, each on a fresh topology, and
+# measure them in turns (round r starts with a different system), so that
+# load that varies over time hits all alike. F5 and B1 run one system at a
+# time (memory deltas need it), as does M1. Each measured run sends for
+# FLOWBR_BENCH_DURATION seconds and counts rx_packets at the receiver.
+#
+# The raw results (one JSON object per line) are printed at the end between
+# @@FBBENCH_RAW_BEGIN@@ and @@FBBENCH_RAW_END@@; selftests/bench/bench.sh
+# (the host side of `make bench`) turns them into build/bench/.
+#
+# Settings (environment; FLOWBR_* variables reach the VM):
+#   FLOWBR_BENCH_RUNS=5            measured runs per scenario and system
+#   FLOWBR_BENCH_DURATION=2        seconds per run
+#   FLOWBR_BENCH_SCENARIOS="F1 F2 F3 F4 F5 B1 M1"
+#   FLOWBR_BENCH_SYSTEMS="veth lbr ovs flowbr"
+#   FLOWBR_BENCH_F5_FLOWS=100000   FLOWBR_BENCH_B1_FLOWS=50000
+#   FLOWBR_BENCH_M1_FLOWS=20000
+#   FLOWBR_BENCH_LEARN_TIMEOUT=60  seconds a system may take to learn F5
+#   FLOWBR_BENCH_AGENT=0           benchmark flowbr without its agent
+#   FLOWBR_BENCH_AGENT_ARGS=...    extra arguments for flowbrd
+
+set -u
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$BENCH_DIR/../.." && pwd)
+PATH="$REPO/genl-tool:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+export PATH REPO
+
+RUNS=${FLOWBR_BENCH_RUNS:-5}
+DURATION=${FLOWBR_BENCH_DURATION:-2}
+SCENARIOS=${FLOWBR_BENCH_SCENARIOS:-F1 F2 F3 F4 F5 B1 M1}
+M1_FLOWS=${FLOWBR_BENCH_M1_FLOWS:-20000}
+SYSTEMS=${FLOWBR_BENCH_SYSTEMS:-veth lbr ovs flowbr}
+F5_FLOWS=${FLOWBR_BENCH_F5_FLOWS:-100000}
+B1_FLOWS=${FLOWBR_BENCH_B1_FLOWS:-50000}
+LEARN_TIMEOUT=${FLOWBR_BENCH_LEARN_TIMEOUT:-60}
+# Frames sent before each measured run, to bring back flows that idled out
+# while the other systems were measured (not counted).
+PRE_BURST=1000
+
+# shellcheck source=selftests/bench/lib.sh
+source "$BENCH_DIR/lib.sh"
+for s in veth lbr ovs flowbr; do
+	# shellcheck source=/dev/null
+	source "$BENCH_DIR/sys-$s.sh"
+done
+
+declare -A DOWN=() # system -> why it is not available
+
+# ------------------------------------------------------------------ phases
+
+# prepare SYS SCEN: make the system ready to switch the scenario's traffic:
+# learning systems see the receiver, then the sender (a warm-up burst), then
+# the receiver again; flowbr without its agent gets its flows installed.
+prepare() {
+	local sys=$1 scen=$2 r t
+	if "${sys}_learns"; then
+		mapfile -t r < <(reply_args then=0.3)
+		mapfile -t t < <(traffic_args "$sys" count=2000 then=0.3)
+		pktgen "$sys" "${r[@]}" -- "${t[@]}" -- "${r[@]}" >/dev/null || return 1
+		sleep 0.5
+	elif [ "$sys" = flowbr ]; then
+		flowbr_install "$scen" || return 1
+	fi
+}
+
+# measure SYS SCEN RUN: one measured run: a short unmeasured burst (brings
+# back flows that idled out while the other systems were measured), then
+# traffic for $DURATION seconds, counted at the receivers.
+measure() {
+	local sys=$1 scen=$2 run=$3 res sent usec rx wit pps pre m
+	mapfile -t pre < <(traffic_args "$sys" count=$PRE_BURST then=0.3)
+	mapfile -t m < <(traffic_args "$sys" duration="$DURATION" "rx=$(rx_devs "$sys")" $(wit_arg "$sys"))
+	if ! res=$(pktgen "$sys" "${pre[@]}" -- "${m[@]}" | tail -n 1) || [ -z "$res" ]; then
+		emit type=error scenario="$scen" system="$sys" run="$run" error="pktgen failed"
+		return 1
+	fi
+	sent=$(kv_get sent "$res")
+	usec=$(kv_get usec "$res")
+	rx=$(kv_get rx "$res")
+	wit=$(kv_get wit "$res")
+	pps=$((rx * 1000000 / (usec > 0 ? usec : 1)))
+	emit type=run scenario="$scen" system="$sys" run="$run" sent="$sent" \
+		usec="$usec" delivered="$rx" witness="$wit" pps="$pps"
+	msg "$scen $sys run $run: $pps pps delivered ($rx of $sent sent in $((usec / 1000)) ms, witness $wit)"
+}
+
+setup_one() { # SYS SCEN
+	local sys=$1 scen=$2 why
+	if [ -n "${DOWN[$sys]:-}" ]; then
+		emit type=na scenario="$scen" system="$sys" reason="${DOWN[$sys]}"
+		return 1
+	fi
+	if ! why=$("${sys}_supports" "$scen"); then
+		emit type=na scenario="$scen" system="$sys" reason="$why"
+		return 1
+	fi
+	if ! topo_up "$sys" >"$BENCH_TMP/setup.log" 2>&1 ||
+		! "${sys}_attach" >>"$BENCH_TMP/setup.log" 2>&1; then
+		cat "$BENCH_TMP/setup.log"
+		emit type=error scenario="$scen" system="$sys" error="setup failed: $(tail -n 2 "$BENCH_TMP/setup.log")"
+		teardown_one "$sys"
+		return 1
+	fi
+}
+
+teardown_one() {
+	"${1}_detach"
+	topo_down "$1"
+}
+
+# F1-F4: all systems side by side, measured in turns.
+run_interleaved() {
+	local scen=$1 sys active=() n k r
+	scen_roles "$scen" || return 1
+	msg "== $scen: setting up"
+	for sys in $SYSTEMS; do
+		setup_one "$sys" "$scen" || continue
+		if ! prepare "$sys" "$scen" >"$BENCH_TMP/prepare.log" 2>&1; then
+			cat "$BENCH_TMP/prepare.log"
+			emit type=error scenario="$scen" system="$sys" error="prepare failed"
+			teardown_one "$sys"
+			continue
+		fi
+		emit type=setup scenario="$scen" system="$sys" flows="$("${sys}_flows")" lost="$("${sys}_lost")"
+		active+=("$sys")
+	done
+	n=${#active[@]}
+	for ((r = 1; r <= RUNS; r++)); do
+		for ((k = 0; k < n; k++)); do
+			measure "${active[(k + r - 1) % n]}" "$scen" "$r"
+		done
+	done
+	for sys in "${active[@]}"; do
+		emit type=after scenario="$scen" system="$sys" flows="$("${sys}_flows")" lost="$("${sys}_lost")"
+		teardown_one "$sys"
+	done
+}
+
+# learn_many SYS: F5 learning: passes over all source MACs at full rate until
+# the system holds 99% of the flows, has not gained for 3 passes (Open
+# vSwitch's count goes up and down as its revalidator deletes flows), or
+# the time is up.
+learn_many() {
+	local sys=$1 t0 pass=0 f best=0 best_pass=0 a
+	t0=$(now_ms)
+	mapfile -t a < <(traffic_args "$sys" count="$NSRC")
+	while :; do
+		pass=$((pass + 1))
+		pktgen "$sys" "${a[@]}" >/dev/null || return 1
+		sleep 1
+		f=$("${sys}_flows")
+		f=${f:-0}
+		msg "F5 $sys: learning pass $pass: $f flows"
+		[ "$f" -lt $((NSRC * 99 / 100)) ] || break
+		[ $(($(now_ms) - t0)) -lt $((LEARN_TIMEOUT * 1000)) ] || break
+		if [ "$f" -gt $((best + NSRC / 100)) ]; then
+			best=$f
+			best_pass=$pass
+		fi
+		[ $((pass - best_pass)) -lt 3 ] || break
+	done
+	emit type=learn scenario=F5 system="$sys" passes="$pass" ms=$(($(now_ms) - t0)) flows="$f"
+}
+
+# F5, one system at a time: learn (or install) the flows, then measure.
+run_f5() {
+	local sys=$1 r how=none
+	scen_roles F5
+	setup_one "$sys" F5 || return 0
+	msg "== F5 $sys: $NSRC source MACs"
+	if "${sys}_learns"; then
+		how=learned
+		mapfile -t r < <(reply_args then=0.5)
+		pktgen "$sys" "${r[@]}" >/dev/null
+		learn_many "$sys"
+	elif [ "$sys" = flowbr ]; then
+		how=installer
+		msg "F5 flowbr: installing $NSRC flows with fbflows.py (no agent)"
+		flowbr_install F5 || emit type=error scenario=F5 system=flowbr error="fbflows.py failed"
+	fi
+	emit type=setup scenario=F5 system="$sys" flows="$("${sys}_flows")" lost="$("${sys}_lost")" \
+		how="$how" note="$("${sys}_note" 2>/dev/null)"
+	for ((r = 1; r <= RUNS; r++)); do
+		measure "$sys" F5 "$r"
+	done
+	emit type=after scenario=F5 system="$sys" flows="$("${sys}_flows")" lost="$("${sys}_lost")" \
+		note="$("${sys}_note" 2>/dev/null)"
+	teardown_one "$sys"
+}
+
+# M1: kernel memory per flow: M1_FLOWS flows of the F5 kind installed
+# straight into the datapath by an installer (flowbr: fbflows.py over
+# netlink; Open vSwitch: `ovs-dpctl add-flows` on a datapath of its own,
+# the flows as ovs-vswitchd would install them), or, for the Linux bridge,
+# FDB entries learned from one pass of as many source MACs. The difference
+# of unreclaimable slab + per-CPU + vmalloc memory before and after,
+# divided by the flows that are there afterwards.
+run_m1() {
+	local sys=$1 f0 f1 m0 m1 how t
+	scen_roles M1
+	if [ "$sys" = veth ]; then
+		emit type=na scenario=M1 system=veth reason="no switch"
+		return 0
+	fi
+	if [ -n "${DOWN[$sys]:-}" ]; then
+		emit type=na scenario=M1 system="$sys" reason="${DOWN[$sys]}"
+		return 0
+	fi
+	msg "== M1 $sys: $NSRC flows"
+	case "$sys" in
+	ovs)
+		how="ovs-dpctl add-flows"
+		python3 "$BENCH_DIR/fbflows.py" - --in-port 2 --src "$SRC_BASE" \
+			--count "$NSRC" --dst "$DST" --out 3 --ovs "$BENCH_TMP/m1.flows" || return 0
+		ovs-dpctl add-dp system@fbm1 2>/dev/null || {
+			emit type=error scenario=M1 system=ovs error="ovs-dpctl add-dp failed"
+			return 0
+		}
+		f0=$(ovs_dp_stat flows system@fbm1)
+		mem_snapshot "$BENCH_TMP/mem0"
+		ovs-dpctl add-flows system@fbm1 "$BENCH_TMP/m1.flows" 2>&1 | head -n 3
+		mem_snapshot "$BENCH_TMP/mem1"
+		f1=$(ovs_dp_stat flows system@fbm1)
+		ovs-dpctl del-dp system@fbm1
+		;;
+	*)
+		setup_one "$sys" M1 || return 0
+		f0=$("${sys}_flows")
+		if [ "$sys" = flowbr ]; then
+			how="fbflows.py"
+			flowbr_agent_pause # it would expire the installer's flows
+			mem_snapshot "$BENCH_TMP/mem0"
+			flowbr_install M1 || emit type=error scenario=M1 system=flowbr error="fbflows.py failed"
+		else
+			how="learned (fdb)"
+			mem_snapshot "$BENCH_TMP/mem0"
+			mapfile -t t < <(traffic_args "$sys" count="$NSRC")
+			pktgen "$sys" "${t[@]}" >/dev/null
+		fi
+		mem_snapshot "$BENCH_TMP/mem1"
+		f1=$("${sys}_flows")
+		[ "$sys" != flowbr ] || flowbr_agent_resume
+		teardown_one "$sys"
+		;;
+	esac
+	m0=$(mem_kernel "$BENCH_TMP/mem0")
+	m1=$(mem_kernel "$BENCH_TMP/mem1")
+	emit type=m1 system="$sys" how="$how" flows=$((f1 - f0)) \
+		kernel_bytes=$((m1 - m0)) \
+		slab_bytes=$(($(mem_field "$BENCH_TMP/mem1" SUnreclaim) - $(mem_field "$BENCH_TMP/mem0" SUnreclaim))) \
+		percpu_bytes=$(($(mem_field "$BENCH_TMP/mem1" Percpu) - $(mem_field "$BENCH_TMP/mem0" Percpu))) \
+		vmalloc_bytes=$(($(mem_field "$BENCH_TMP/mem1" VmallocUsed) - $(mem_field "$BENCH_TMP/mem0" VmallocUsed))) \
+		slab_top="$(slab_top "$BENCH_TMP/mem0" "$BENCH_TMP/mem1")"
+	msg "M1 $sys: $((f1 - f0)) flows ($how), kernel memory +$(((m1 - m0) / 1024)) KiB"
+}
+
+# B1: a burst of new source MACs at full rate into a fresh bridge. Flows
+# installed = the most seen at once (polled every 0.25 s until the count
+# has not changed for 2 s); the rate = that / the time from the start of
+# the burst to when it was first seen.
+run_b1() {
+	local sys=$1 f0 l0 r0 w0 r1 w1 l1 res t1 tb tpeak peak f a now tchange last
+	scen_roles B1
+	setup_one "$sys" B1 || return 0
+	msg "== B1 $sys: $NSRC new source MACs at full rate"
+	mapfile -t a < <(reply_args then=1)
+	pktgen "$sys" "${a[@]}" >/dev/null
+	f0=$("${sys}_flows")
+	l0=$("${sys}_lost")
+	read -r r0 w0 < <(rx_counts "$sys")
+	mapfile -t a < <(traffic_args "$sys" count="$NSRC")
+	res=$(pktgen "$sys" "${a[@]}")
+	t1=$(now_ms)
+	tb=$((t1 - $(kv_get usec "$res") / 1000)) # when the burst started
+	peak=$("${sys}_flows")
+	tpeak=$t1
+	last=$peak
+	tchange=$t1
+	if [ "$sys" != lbr ]; then # the Linux bridge learns inline
+		while :; do
+			sleep 0.25
+			f=$("${sys}_flows")
+			f=${f:-0}
+			now=$(now_ms)
+			if [ "$f" -gt "$peak" ]; then
+				peak=$f
+				tpeak=$now
+			fi
+			if [ "$f" != "$last" ]; then
+				last=$f
+				tchange=$now
+			fi
+			if [ $((now - tchange)) -ge 2000 ] || [ $((now - t1)) -ge 30000 ]; then
+				break
+			fi
+		done
+	fi
+	sleep 0.5
+	read -r r1 w1 < <(rx_counts "$sys")
+	l1=$("${sys}_lost")
+	emit type=b1 system="$sys" burst="$NSRC" sent="$(kv_get sent "$res")" \
+		burst_usec="$(kv_get usec "$res")" delivered=$((r1 - r0)) \
+		witness=$((w1 - w0)) flows=$((peak - f0)) ms=$((tpeak - tb)) \
+		flows_end=$((last - f0)) lost=$((l1 - l0)) note="$("${sys}_note" 2>/dev/null)"
+	msg "B1 $sys: delivered $((r1 - r0)) of $NSRC, $((peak - f0)) flows in $((tpeak - tb)) ms ($((last - f0)) at the end), $((l1 - l0)) upcalls lost"
+	teardown_one "$sys"
+}
+
+# ------------------------------------------------------------------ main
+
+main() {
+	local sys scen t0 rc
+	rm -rf "$BENCH_TMP"
+	mkdir -p "$BENCH_TMP"
+	: >"$RAW"
+	t0=$(now_ms)
+
+	modprobe veth && modprobe 8021q && modprobe pktgen || {
+		echo "bench: cannot load veth, 8021q or pktgen"
+		return 1
+	}
+	# No IPv6 chatter (DAD, MLD, RS) on the test ports, in any namespace.
+	sysctl -qw net.core.devconf_inherit_init_net=1
+	sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+
+	emit type=meta kernel="$(uname -r)" cpus="$(nproc)" runs="$RUNS" \
+		duration="$DURATION" f5_flows="$F5_FLOWS" b1_flows="$B1_FLOWS" m1_flows="$M1_FLOWS" \
+		scenarios="$SCENARIOS" systems="$SYSTEMS" frame=64 vlan="$VID"
+
+	for sys in $SYSTEMS; do
+		if ! sys_prefix "$sys" >/dev/null; then
+			echo "bench: unknown system $sys"
+			return 1
+		fi
+		if "${sys}_start" >"$BENCH_TMP/start.log" 2>&1; then rc=0; else rc=1; fi
+		cat "$BENCH_TMP/start.log"
+		if [ "$rc" != 0 ]; then
+			DOWN[$sys]="did not start: $(tail -n 1 "$BENCH_TMP/start.log")"
+			warn "$sys ${DOWN[$sys]}"
+		fi
+		emit type=system system="$sys" name="$(eval echo "\$${sys}_name")" \
+			version="$("${sys}_version" 2>/dev/null)" status="${DOWN[$sys]:-ok}" \
+			agent="$([ "$sys" = flowbr ] && echo "$FB_AGENT" || echo -)" \
+			restarts="$([ "$sys" = ovs ] && echo "${OVS_RESTARTS:-0}" || echo -)"
+	done
+
+	for scen in $SCENARIOS; do
+		case "$scen" in
+		F1 | F2 | F3 | F4) run_interleaved "$scen" ;;
+		F5) for sys in $SYSTEMS; do run_f5 "$sys"; done ;;
+		B1) for sys in $SYSTEMS; do run_b1 "$sys"; done ;;
+		M1) for sys in $SYSTEMS; do run_m1 "$sys"; done ;;
+		*) warn "unknown scenario $scen" ;;
+		esac
+	done
+
+	if [ -z "${DOWN[ovs]:-}" ] && [[ " $SYSTEMS " == *" ovs "* ]]; then
+		ovs_diag >"$BENCH_TMP/ovs-diag.txt" 2>&1
+	fi
+	for sys in $SYSTEMS; do "${sys}_stop" >/dev/null 2>&1; done
+	emit type=end ms=$(($(now_ms) - t0))
+	msg "done in $((($(now_ms) - t0) / 1000)) s"
+
+	echo "@@FBBENCH_RAW_BEGIN@@"
+	cat "$RAW"
+	echo "@@FBBENCH_RAW_END@@"
+}
+
+main "$@"

@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the flowbr test VM after selftests/vm/init.sh switched root into
+# the overlay of the host's root. Runs /run/fbvm/job.sh (written by run.sh):
+# in batch mode with its output on /dev/ttyS1, followed by its exit status
+# and the kernel log between markers that run.sh parses; in shell mode as
+# an interactive shell on the console. Then powers the VM off.
+
+OUT=/dev/ttyS1
+# shellcheck source=/dev/null
+. /run/fbvm/env
+
+if [ "${FBVM_MODE:-batch}" = shell ]; then
+	setsid -c env -i PATH="$PATH" HOME=/root TERM="${FBVM_TERM:-vt100}" \
+		LANG=C.UTF-8 /bin/bash /run/fbvm/job.sh </dev/ttyS0 >/dev/ttyS0 2>&1
+	rc=$?
+else
+	env -i PATH="$PATH" HOME=/root TERM=dumb LANG=C.UTF-8 \
+		/bin/bash /run/fbvm/job.sh </dev/null >"$OUT" 2>&1
+	rc=$?
+fi
+
+{
+	echo "@@FBVM_EXIT=$rc@@"
+	echo "@@FBVM_DMESG_BEGIN@@"
+	dmesg
+	echo "@@FBVM_DMESG_END@@"
+} >"$OUT"
+sync
+echo o >/proc/sysrq-trigger
+sleep 10 2>/dev/null
+echo b >/proc/sysrq-trigger
