@@ -379,7 +379,8 @@ int fbnl_talk(struct fbnl *nl, struct nlmsghdr *nlh, fbnl_cb cb, void *data)
 {
 	int err;
 
-	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
+	/* NLM_F_DUMP is two bits; NLM_F_EXCL alone shares one of them. */
+	if ((nlh->nlmsg_flags & NLM_F_DUMP) != NLM_F_DUMP)
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	err = fbnl_send(nl, nlh);
 	if (err)
