@@ -62,9 +62,11 @@ test_vlan_change() {
 	check_eq "$(flows_count "$BR" in_port="$P_A" dl_dst="$MAC_B" actions="$P_B")" 1 \
 		"flow A->B before the change"
 	# An established ping, 20/s, while B changes VLAN.
-	nsrun "$NS_A" ping -D -c 60 -i 0.05 -W 1 10.12.0.2 >"$FLOWBR_TMP/ping" 2>&1 &
+	nsrun "$NS_A" ping -D -c 100 -i 0.05 -W 1 10.12.0.2 >"$FLOWBR_TMP/ping" 2>&1 &
 	pid=$!
-	sleep 1
+	# Established = replies flowing (the VM may be slow to start ping).
+	wait_for 10 eval '[ "$(grep -c "bytes from" "$FLOWBR_TMP/ping")" -ge 5 ]' ||
+		fail "no established ping before the change"
 	t0=$(date +%s%N)
 	check flowbr set-port "$BR" rb tag=200
 	t1=$(date +%s%N)

@@ -127,8 +127,9 @@ test_set_port() {
 	p=$!
 	defer kill "$p"
 	sleep 2
-	t0=$(date +%s.%N)
 	check flowbr set-port "$BR" pc tag=200
+	# Taken once the change is done: the VM can be slow to run a command.
+	t0=$(date +%s.%N)
 	sleep 2
 	kill "$p" 2>/dev/null
 	wait "$p" 2>/dev/null || true

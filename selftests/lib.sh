@@ -358,6 +358,10 @@ ns_create() {
 	for ns in "$@"; do
 		ip netns add "$ns" || return 1
 		defer ip netns del "$ns"
+		# IPv4 only: IPv6 autoconf chatter (RS, MLD, DAD) would add
+		# upcalls and frames at random times and make counts flaky.
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1 || return 1
 		ip -n "$ns" link set lo up || return 1
 	done
 }
