@@ -169,9 +169,12 @@ done
 
 mkdir -p "$BUILD"
 
-# One VM at a time on this machine (the cores are shared): serialise runs.
+# One VM at a time on this machine (the cores are shared): serialise runs,
+# also those of other checkouts (VM_LOCK names the lock file).
+VM_LOCK=${VM_LOCK:-/run/lock/flowbr-vm.lock}
+[ -d "$(dirname "$VM_LOCK")" ] || VM_LOCK=/tmp/flowbr-vm.lock
 if [ "$mode" != shell ]; then
-	exec 9>"$BUILD/.lock"
+	exec 9>"$VM_LOCK"
 	if ! flock -n 9; then
 		msg "another VM run is in progress; waiting for it to finish"
 		flock 9

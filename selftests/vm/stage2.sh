@@ -11,6 +11,14 @@ OUT=/dev/ttyS1
 # shellcheck source=/dev/null
 . /run/fbvm/env
 
+# On kernels with kmemleak (debug kernels): forget what boot leaked, then
+# report what leaked while the job ran along with the kernel log.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+if [ "${FBVM_MODE:-batch}" != shell ] && [ -w "$KMEMLEAK" ]; then
+	echo scan >"$KMEMLEAK" 2>/dev/null
+	echo clear >"$KMEMLEAK" 2>/dev/null
+fi
+
 if [ "${FBVM_MODE:-batch}" = shell ]; then
 	setsid -c env -i PATH="$PATH" HOME=/root TERM="${FBVM_TERM:-vt100}" \
 		LANG=C.UTF-8 /bin/bash /run/fbvm/job.sh </dev/ttyS0 >/dev/ttyS0 2>&1
@@ -25,6 +33,12 @@ fi
 	echo "@@FBVM_EXIT=$rc@@"
 	echo "@@FBVM_DMESG_BEGIN@@"
 	dmesg
+	if [ "${FBVM_MODE:-batch}" != shell ] && [ -w "$KMEMLEAK" ]; then
+		echo scan >"$KMEMLEAK" 2>/dev/null
+		sleep 1
+		echo scan >"$KMEMLEAK" 2>/dev/null
+		cat "$KMEMLEAK" 2>/dev/null
+	fi
 	echo "@@FBVM_DMESG_END@@"
 } >"$OUT"
 sync
