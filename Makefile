@@ -3,7 +3,7 @@
 # flowbr top-level Makefile.
 #   make            build kmod/flowbr.ko and the tools in genl-tool/
 #   make check      install what is missing, build, boot a VM, run selftests
-#                   (T=name runs one test)
+#                   (T=name or T=a,b runs only those tests)
 #   make demo       build, boot, set up the seed topology and show it working
 #   make vm-shell   build, boot and drop into a shell inside the VM
 #   make bench      build, boot, benchmark flowbr against the Linux bridge,

@@ -138,6 +138,8 @@ enum fdb_learn fdb_learn(struct fdb *t, uint16_t vlan, const uint8_t *mac,
 			 uint16_t port, uint64_t seen_ms, bool evict,
 			 uint16_t *old_port, unsigned int *evicted);
 void fdb_remove(struct fdb *t, struct fdb_entry *e);
+/* Seen again at @seen_ms (if later than known): youngest in LRU order. */
+void fdb_touch(struct fdb *t, struct fdb_entry *e, uint64_t seen_ms);
 /* Remove entries not seen since @before_ms; returns how many. */
 size_t fdb_age(struct fdb *t, uint64_t before_ms);
 /* Remove the entries on @port (in every VLAN if @vlan_ok is NULL, else in

@@ -153,6 +153,15 @@ enum fdb_learn fdb_learn(struct fdb *t, uint16_t vlan, const uint8_t *mac,
 	return FDB_NEW;
 }
 
+void fdb_touch(struct fdb *t, struct fdb_entry *e, uint64_t seen_ms)
+{
+	if (seen_ms <= e->seen_ms)
+		return;
+	e->seen_ms = seen_ms;
+	lru_unlink(e);
+	lru_append(t, e);
+}
+
 size_t fdb_age(struct fdb *t, uint64_t before_ms)
 {
 	struct fdb_entry *e, *next;

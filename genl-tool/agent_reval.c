@@ -147,8 +147,8 @@ static void learn_from_flow(struct pass_ctx *c, struct agent_br *br,
 		return;
 	e = fdb_lookup(&br->fdb, key->vlan, key->src);
 	if (e) {
-		if (e->port == key->in_port && seen > e->seen_ms)
-			e->seen_ms = seen;
+		if (e->port == key->in_port)
+			fdb_touch(&br->fdb, e, seen);
 		return;
 	}
 	if (f->idle_ms >= agent.cfg.mac_aging_ms)

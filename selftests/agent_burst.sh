@@ -50,11 +50,12 @@ setup() {
 	agent_start --max-idle 60 || fail "cannot start flowbrd"
 	# B speaks first, so that the burst is unicast to a known port.
 	send_frames "$NS_B" eth0 ff:ff:ff:ff:ff:ff "$MAC_B"
-	wait_for 5 eval 'fdb_port "$BR" 100 "$MAC_B" >/dev/null' || fail "B not learned"
+	wait_for 20 eval 'fdb_port "$BR" 100 "$MAC_B" >/dev/null' || fail "B not learned"
 }
 
 # receiver_start PREFIX: count at B the 0x88b5 frames from MACs starting
-# with PREFIX, until 3 s without one; the count goes to $FLOWBR_TMP/rx.
+# with PREFIX, from the first one until 5 s without one; the count
+# (distinct sources, duplicates) goes to $FLOWBR_TMP/rx.
 receiver_start() {
 	rm -f "$FLOWBR_TMP/rx" "$FLOWBR_TMP/rx.ready"
 	nsrun "$NS_B" python3 -I -S -c '
@@ -68,7 +69,9 @@ except OSError:
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 << 20)
 s.bind(("eth0", 0x88b5))
 open(out + ".ready", "w").close()
-s.settimeout(3)
+# Up to 120 s for the burst to start (the sender may be slow to start on
+# a slow VM), then until 5 s without a frame.
+s.settimeout(120)
 seen = set()
 dup = 0
 while True:
@@ -76,6 +79,7 @@ while True:
         f = s.recv(2048)
     except socket.timeout:
         break
+    s.settimeout(5)
     if f[6:6 + len(prefix)] != prefix:
         continue
     if f[6:12] in seen:
@@ -84,7 +88,7 @@ while True:
 with open(out, "w") as fh:
     fh.write("%d %d\n" % (len(seen), dup))
 ' "$1" "$FLOWBR_TMP/rx" &
-	wait_for 10 test -e "$FLOWBR_TMP/rx.ready"
+	wait_for 60 test -e "$FLOWBR_TMP/rx.ready" || fail "the receiver did not start"
 }
 
 # burst PREFIX: send N frames A -> B from PREFIX:00:00 .. PREFIX:HH:LL.
@@ -129,7 +133,7 @@ test_burst_unlimited() {
 	secs=$(burst "$prefix") || fail "sender failed"
 	wait_for 120 macs_learned "$prefix" "$N"
 	t1=$(date +%s%N)
-	wait_for 10 test -e "$FLOWBR_TMP/rx"
+	wait_for 60 test -e "$FLOWBR_TMP/rx" || fail "the receiver did not finish"
 	macs=$(fdb_count "$BR" "$prefix")
 	flows=$(flows_from "$prefix")
 	lost1=$(br_stat "$BR" lost)
@@ -150,12 +154,12 @@ test_burst_default_limits() {
 	# fdb-limit of 8192), B learned again.
 	check flowbr fdb-flush "$BR"
 	send_frames "$NS_B" eth0 ff:ff:ff:ff:ff:ff "$MAC_B"
-	wait_for 5 eval 'fdb_port "$BR" 100 "$MAC_B" >/dev/null' || fail "B not learned"
+	wait_for 20 eval 'fdb_port "$BR" 100 "$MAC_B" >/dev/null' || fail "B not learned"
 	for round in 1 2 3 4 5 6; do
 		lost0=$(br_stat "$BR" lost)
 		receiver_start "$prefix"
 		secs=$(burst "$prefix") || fail "sender failed"
-		wait_for 10 test -e "$FLOWBR_TMP/rx"
+		wait_for 60 test -e "$FLOWBR_TMP/rx" || fail "the receiver did not finish"
 		sleep 1
 		macs=$(fdb_count "$BR" "$prefix")
 		lost1=$(br_stat "$BR" lost)

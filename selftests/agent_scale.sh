@@ -44,7 +44,8 @@ setup() {
 	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
 	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
 	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
-	br_create "$BR" flow_limit="$N" || fail "add-br $BR failed"
+	# Room for the flows of the test's own traffic too.
+	br_create "$BR" flow_limit=$((N + 100)) || fail "add-br $BR failed"
 	if ! ag_port "$NS_A" ga "$MAC_A" tag=100 ||
 		! ag_port "$NS_B" gb "$MAC_B" tag=100; then
 		fail "cannot build the topology"
@@ -65,21 +66,21 @@ test_pass_keeps_valid_flows() {
 	agent_start --max-idle 600 || fail "cannot start flowbrd"
 	# B is known, so that flows A -> B out to B are what the agent wants.
 	send_frames "$NS_B" eth0 ff:ff:ff:ff:ff:ff "$MAC_B"
-	wait_for 5 eval 'fdb_port "$BR" 100 "$MAC_B" >/dev/null' || fail "B not learned"
+	wait_for 20 eval 'fdb_port "$BR" 100 "$MAC_B" >/dev/null' || fail "B not learned"
 	t0=$(date +%s%N)
 	out=$(python3 "$FBFLOWS" "$BR" --in-port "$P_A" --vlan 100 \
 		--src 02:c0:00:00:00:00 --count "$N" --dst "$MAC_B" --out "$P_B") ||
 		fail "fbflows.py failed: $out"
 	t1=$(date +%s%N)
 	log "installed $N flows in $(((t1 - t0) / 1000000)) ms: $out"
-	check_eq "$(flow_count)" "$N" "flows installed"
+	check test "$(flow_count)" -ge "$N"
 	# Two full passes from now on: the second one started after the
 	# flows were all there.
 	p0=$(agent_stat reval_passes) f0=$(agent_stat reval_flows)
 	wait_for 300 passes_after $((p0 + 2)) || fail "no revalidation pass completed"
 	log "pass over $N flows: $(agent_stat reval_last_ms) ms (longest $(agent_stat reval_max_ms) ms), $(( $(agent_stat reval_flows) - f0 )) flows dumped"
 	check test $(( $(agent_stat reval_flows) - f0 )) -ge "$N"
-	check_eq "$(flow_count)" "$N" "flows after the passes"
+	check test "$(flow_count)" -ge "$N"
 	check_eq "$(agent_stat flows_expired)" 0 "flows expired"
 	check_eq "$(agent_stat flows_stale)" 0 "flows deleted as stale"
 	check_eq "$(agent_stat flows_rewritten)" 0 "flows rewritten"
@@ -91,14 +92,15 @@ test_pass_keeps_valid_flows() {
 
 test_idle_flows_all_expire() {
 	local t0 t1
-	check_eq "$(flow_count)" "$N" "flows before"
+	agent_stop
+	check test "$(flow_count)" -ge "$N"
 	t0=$(date +%s%N)
 	agent_start --max-idle 1 || fail "cannot start flowbrd"
 	wait_for 300 eval '[ "$(flow_count)" = 0 ]' ||
 		fail "$(flow_count) flows left"
 	t1=$(date +%s%N)
 	log "$N idle flows deleted $(((t1 - t0) / 1000000)) ms after the start (pass: $(agent_stat reval_last_ms) ms, expired: $(agent_stat flows_expired))"
-	check_eq "$(agent_stat flows_expired)" "$N" "flows expired"
+	check test "$(agent_stat flows_expired)" -ge "$N"
 	check_eq "$(agent_stat err_flow_del)" 0 "flow deletes refused"
 }
 

@@ -196,7 +196,7 @@ PYEOF
 }
 
 nlreq() {
-	python3 "$NLREQ" "$UAPI_H" "$@"
+	python3 -I -S "$NLREQ" "$UAPI_H" "$@"
 }
 
 # state: what a refused request must not change (the flows without their
@@ -211,11 +211,12 @@ state() {
 }
 
 # refused MSG CMD...: CMD must fail with MSG in its stderr and leave the
-# state unchanged.
+# state unchanged (compared with $STATE, taken by the subtest's first call).
+STATE=""
 refused() {
-	local msg=$1 before after err rc=0
+	local msg=$1 after err rc=0
 	shift
-	before=$(state)
+	[ -n "$STATE" ] || STATE=$(state)
 	if err=$("$@" 2>&1 >/dev/null); then
 		log "FAIL: accepted: $*"
 		rc=1
@@ -224,9 +225,10 @@ refused() {
 		check_contains "$err" "$msg" "error of '$*'" || rc=1
 	fi
 	after=$(state)
-	if [ "$after" != "$before" ]; then
+	if [ "$after" != "$STATE" ]; then
 		log "FAIL: '$*' changed the state:"
-		diff <(echo "$before") <(echo "$after") | sed 's/^/#   /'
+		diff <(echo "$STATE") <(echo "$after") | sed 's/^/#   /'
+		STATE=$after
 		rc=1
 	fi
 	return "$rc"

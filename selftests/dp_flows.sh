@@ -65,12 +65,12 @@ fl() {
 
 # flow_get BR FLOW PATH: a field of `flowbr -j get-flow`.
 flow_get() {
-	flowbr -j get-flow "$1" "$2" | json_get "$3"
+	flowbr -j get-flow "$1" "$2" | jval "$3"
 }
 
 # flows BR: the installed flows, one "FLOW actions=ACTIONS" line each, sorted.
 flows() {
-	flowbr -j dump-flows "$1" | python3 -c '
+	flowbr -j dump-flows "$1" | python3 -I -S -c '
 import json, sys
 out = []
 for f in json.load(sys.stdin):
@@ -132,7 +132,7 @@ test_follow() {
 test_remove() {
 	local out miss0
 	out=$(flowbr -j del-flow "$BR" "$(fl 2 100 "$MAC_B" "$MAC_A")")
-	[ "$(json_get packets <<<"$out")" -ge 3 ] ||
+	[ "$(jval packets <<<"$out")" -ge 3 ] ||
 		fail "del-flow did not report the final counters: $out"
 	check_fail flowbr get-flow "$BR" "$(fl 2 100 "$MAC_B" "$MAC_A")" 2>/dev/null
 	miss0=$(port_stat "$BR" pb drops.miss)
@@ -143,16 +143,49 @@ test_remove() {
 	ping_ok "$NS_A" 10.9.5.2
 }
 
+# pstats BR PORT: "rx_packets rx_bytes tx_packets tx_bytes" of a port.
+pstats() {
+	flowbr -j stats "$1" "$2" | python3 -I -S -c '
+import json, sys
+s = json.load(sys.stdin)["ports"][0]["stats"]
+print(s["rx_packets"], s["rx_bytes"], s["tx_packets"], s["tx_bytes"])'
+}
+
 test_counters() {
-	local cb
+	local cb a0 b0 a1 b1 hit0
 	check flowbr add-flow "$BR" "$K_C" actions=2
 	check_eq "$(flow_get "$BR" "$K_C" packets)" 0 "packets of a new flow"
+	read -ra a0 <<<"$(pstats "$BR" pa)"
+	read -ra b0 <<<"$(pstats "$BR" pb)"
+	hit0=$(br_stat "$BR" hit)
 	pcap_start cb "$NS_B" eth0
 	send_frames "$NS_A" eth0 "$MAC_C" "$MAC_A" len=100 count=7
 	check_eq "$(pcap_count "$cb" " $MAC_A > $MAC_C, ethertype Unknown \(0x88b5\), length 100")" 7 \
 		"frames seen on B"
 	check_eq "$(flow_get "$BR" "$K_C" packets)" 7 "flow packets"
 	check_eq "$(flow_get "$BR" "$K_C" bytes)" 700 "flow bytes"
+	check_eq "$(($(br_stat "$BR" hit) - hit0))" 7 "bridge hit increase"
+	# The ports count the same frames (nothing else flows: no ARP, no IPv6).
+	read -ra a1 <<<"$(pstats "$BR" pa)"
+	read -ra b1 <<<"$(pstats "$BR" pb)"
+	check_eq "$((a1[0] - a0[0])) $((a1[1] - a0[1]))" "7 700" "pa rx_packets rx_bytes increase"
+	check_eq "$((b1[2] - b0[2])) $((b1[3] - b0[3]))" "7 700" "pb tx_packets tx_bytes increase"
+}
+
+# An output to the ingress port is skipped and counted as a loop drop.
+test_loop() {
+	local ca cb loop0 k
+	k=$(fl 1 100 "$MAC_A" 02:00:00:09:50:77)
+	check flowbr add-flow "$BR" "$k" actions=1,2
+	loop0=$(port_stat "$BR" pa drops.loop)
+	pcap_start ca "$NS_A" eth0
+	pcap_start cb "$NS_B" eth0
+	send_frames "$NS_A" eth0 02:00:00:09:50:77 "$MAC_A" count=4
+	check_eq "$(pcap_count "$cb" " $MAC_A > 02:00:00:09:50:77")" 4 "frames seen on B"
+	# A's capture shows its own 4 frames, nothing reflected.
+	check_eq "$(pcap_count "$ca" " $MAC_A > 02:00:00:09:50:77")" 4 "frames seen on A (sent only)"
+	check_eq "$(($(port_stat "$BR" pa drops.loop) - loop0))" 4 "pa drops.loop increase"
+	check flowbr del-flow "$BR" "$k" >/dev/null
 }
 
 test_push() {
@@ -193,9 +226,9 @@ test_strict() {
 
 test_replace() {
 	local n0 ct
-	n0=$(flowbr -j show "$BR" | json_get 0.flow_count)
+	n0=$(flowbr -j show "$BR" | jval 0.flow_count)
 	check flowbr add-flow "$BR" "$K_C" actions=2,3:100
-	check_eq "$(flowbr -j show "$BR" | json_get 0.flow_count)" "$n0" "flow_count after a replace"
+	check_eq "$(flowbr -j show "$BR" | jval 0.flow_count)" "$n0" "flow_count after a replace"
 	check_eq "$(flow_get "$BR" "$K_C" actions)" '[{"port": 2}, {"port": 3, "vid": 100}]' \
 		"actions after the replace"
 	check_eq "$(flow_get "$BR" "$K_C" packets)" 7 "packets after the replace"
@@ -210,7 +243,7 @@ test_replace() {
 test_dump() {
 	local text
 	expect_flows "$BR" "${PING_FLOWS[@]}" "$K_C actions=2,3:100" "$K_D actions=3:300,2"
-	check_eq "$(flowbr -j show "$BR" | json_get 0.flow_count)" 6 "flow_count"
+	check_eq "$(flowbr -j show "$BR" | jval 0.flow_count)" 6 "flow_count"
 	text=$(flowbr dump-flows "$BR")
 	check_eq "$(grep -c 'packets=' <<<"$text")" 6 "lines of dump-flows"
 	check_contains "$text" "$K_C packets=9 bytes=900 " "text dump-flows"
@@ -220,7 +253,7 @@ test_dump() {
 flush() {
 	local br=$1 want=${*: -1} out
 	out=$(flowbr -j flush-flows "${@:1:$#-1}") || { log "FAIL: flush-flows ${*:2:$#-2} failed"; return 1; }
-	check_eq "$(json_get deleted <<<"$out")" "$want" "flowbr flush-flows $br ${*:2:$#-2}: deleted"
+	check_eq "$(jval deleted <<<"$out")" "$want" "flowbr flush-flows $br ${*:2:$#-2}: deleted"
 }
 
 test_flush() {
@@ -263,7 +296,7 @@ test_limit() {
 	log "4th flow: $err"
 	check_contains "$err" "Error: " "error of the 4th add-flow (extack)"
 	check_contains "$err" "flow limit" "error of the 4th add-flow"
-	check_eq "$(flowbr -j show "$BR2" | json_get 0.flow_count)" 3 "flow_count"
+	check_eq "$(flowbr -j show "$BR2" | jval 0.flow_count)" 3 "flow_count"
 	check_eq "$(flows "$BR2" | wc -l)" 3 "flows dumped"
 	# At the limit, replacing an existing flow still works.
 	check flowbr add-flow "$BR2" "$(fl 0 0 "$MAC_A" 02:00:00:09:5f:01)" actions=0
@@ -271,14 +304,15 @@ test_limit() {
 		"actions of the replaced flow"
 }
 
-ktap_plan 10
+ktap_plan 11
 setup
 run_subtest "flows: miss_policy=drop and no flow: ping fails" test_no_flow
 run_subtest "flows: hand-installed flows are followed (ping A <-> B), hit counted" test_follow
 run_subtest "flows: removing one flow stops the traffic (counted miss), re-adding restores it" test_remove
-run_subtest "flows: packet/byte counters match the frames sent (7 x 100 bytes)" test_counters
+run_subtest "flows: flow, bridge hit and port rx/tx counters match the frames sent (7 x 100 B)" test_counters
+run_subtest "flows: output to the ingress port skipped, counted loop" test_loop
 run_subtest "flows: output P:VID pushes the VID and keeps the PCP; P untagged" test_push
-run_subtest "flows: add-flow --strict on an existing key fails with EEXIST, flow unchanged" test_strict
+run_subtest "flows: add-flow --strict: EEXIST on an existing key (flow unchanged), adds a new key" test_strict
 run_subtest "flows: replacing a flow's actions keeps its counters" test_replace
 run_subtest "flows: dump-flows lists exactly the installed flows" test_dump
 run_subtest "flows: flush-flows by port (in/out), vlan, mac (src/dst) and combined" test_flush

@@ -5,11 +5,16 @@
 # a bridge, and MTU handling.
 #
 #   host: vnet100 (internal, tag=100, 10.9.3.1) --+
+#   host: dpint.100 on the local port (10.9.9.1) --+
 #   netns dpint-v1 (10.9.3.2) -- pv  tag=100   --+-- bridge dpint
 #   netns dpint-v2 (10.9.3.3) -- pw  tag=200   --+
+#   netns dpint-t  (eth0.100: 10.9.3.4) -- pt trunk --+
 #
 # The internal port is created down; once up with an address the host pings
-# the namespace on its VLAN (not the other one). Jumbo frames cross when
+# the namespace on its VLAN (not the other one), and TCP streams (GSO,
+# checksum offload) cross intact both ways, also to a host behind a trunk
+# (tag pushed and popped). The bridge's local port is a trunk: a VLAN
+# device on it reaches VLAN 100. Jumbo frames cross when
 # every MTU is 9000 and are dropped, counted as "mtu" on the egress port,
 # when that port's MTU is 1500 (netdev port and internal port). Output to
 # an internal port that is down is counted as "down".
@@ -19,8 +24,8 @@ source "$(dirname "$0")/lib.sh"
 
 BR=dpint
 VNET=vnet100
-NS_V1=dpint-v1 NS_V2=dpint-v2
-MAC_V1=02:00:00:09:30:01 MAC_V2=02:00:00:09:30:02
+NS_V1=dpint-v1 NS_V2=dpint-v2 NS_T=dpint-t
+MAC_V1=02:00:00:09:30:01 MAC_V2=02:00:00:09:30:02 MAC_T=02:00:00:09:30:03
 BCAST=ff:ff:ff:ff:ff:ff
 
 # dp_port NS HOSTIF ADDR MAC [ADD-PORT OPTIONS...]: netns NS (IPv6 off)
@@ -48,7 +53,9 @@ setup() {
 
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! dp_port "$NS_V1" pv 10.9.3.2/24 "$MAC_V1" tag=100 ||
-		! dp_port "$NS_V2" pw 10.9.3.3/24 "$MAC_V2" tag=200; then
+		! dp_port "$NS_V2" pw 10.9.3.3/24 "$MAC_V2" tag=200 ||
+		! dp_port "$NS_T" pt "" "$MAC_T" ||
+		! ns_vlan "$NS_T" eth0 100 10.9.3.4/24; then
 		fail "cannot build the topology"
 	fi
 }
@@ -59,11 +66,11 @@ test_created() {
 	out=$(ip -o link show dev "$VNET") || fail "$VNET was not created"
 	log "$out"
 	check_not_contains "${out%%>*}" ",UP" "flags of a new internal port"
-	port=$(flowbr -j show "$BR" | json_get "0.ports.name=$VNET")
-	check_eq "$(json_get type <<<"$port")" internal "port type"
-	check_eq "$(json_get vlan_mode <<<"$port")" access "vlan_mode"
-	check_eq "$(json_get tag <<<"$port")" 100 "tag"
-	check_eq "$(json_get ifindex <<<"$port")" "$(cat "/sys/class/net/$VNET/ifindex")" "ifindex"
+	port=$(flowbr -j show "$BR" | jval "0.ports.name=$VNET")
+	check_eq "$(jval type <<<"$port")" internal "port type"
+	check_eq "$(jval vlan_mode <<<"$port")" access "vlan_mode"
+	check_eq "$(jval tag <<<"$port")" 100 "tag"
+	check_eq "$(jval ifindex <<<"$port")" "$(cat "/sys/class/net/$VNET/ifindex")" "ifindex"
 	ip addr add 10.9.3.1/24 dev "$VNET"
 	ip link set "$VNET" up
 	waitiface "$VNET"
@@ -74,6 +81,74 @@ test_ping() {
 	ping_ok "$NS_V1" 10.9.3.1
 	ping_fails "" 10.9.3.3
 	ping_fails "$NS_V2" 10.9.3.1
+}
+
+# tcp_check SERVER_NS SERVER_ADDR CLIENT_NS: 4 MiB over TCP from CLIENT_NS
+# to a server in SERVER_NS arrive complete (length and SHA-256 compared).
+tcp_check() {
+	local sns=$1 addr=$2 cns=$3 out=$FLOWBR_TMP/tcp-server sent got pid
+	nsrun "$sns" python3 -I -S -c '
+import hashlib, socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 5001))
+s.listen(1)
+s.settimeout(60)
+c, _ = s.accept()
+c.settimeout(60)
+h, n = hashlib.sha256(), 0
+while True:
+    d = c.recv(1 << 16)
+    if not d:
+        break
+    h.update(d)
+    n += len(d)
+print(n, h.hexdigest())
+' >"$out" 2>&1 &
+	pid=$!
+	defer kill "$pid"
+	sent=$(nsrun "$cns" python3 -I -S -c '
+import hashlib, os, socket, sys, time
+data = os.urandom(4 << 20)
+for _ in range(100):
+    try:
+        c = socket.create_connection((sys.argv[1], 5001), timeout=60)
+        break
+    except OSError:
+        time.sleep(0.1)
+c.sendall(data)
+c.shutdown(socket.SHUT_WR)
+c.recv(1)
+print(len(data), hashlib.sha256(data).hexdigest())
+' "$addr") || fail "TCP client failed: $sent"
+	wait "$pid" || true
+	got=$(cat "$out")
+	check_eq "$got" "$sent" "bytes and SHA-256 received by the server"
+}
+
+test_tcp() {
+	tcp_check "$NS_V1" 10.9.3.2 ""		# host -> namespace
+	tcp_check "" 10.9.3.1 "$NS_V1"		# namespace -> host
+	tcp_check "$NS_T" 10.9.3.4 ""		# host -> trunk (tag pushed)
+	tcp_check "" 10.9.3.1 "$NS_T"		# trunk -> host (tag popped)
+}
+
+test_local_port_vlan() {
+	local ct
+	ip link set "$BR" up
+	ip link add link "$BR" name "$BR.100" type vlan id 100
+	defer ip link del "$BR.100"
+	ip addr add 10.9.9.1/24 dev "$BR.100"
+	ip link set "$BR.100" up
+	ip -n "$NS_V1" addr add 10.9.9.2/24 dev eth0
+	pcap_start ct "$NS_T" eth0
+	ping_ok "" 10.9.9.2
+	ping_ok "$NS_V1" 10.9.9.1
+	# The host's frames on the local port are in VLAN 100 (and so reach
+	# the trunk tagged 100).
+	check_contains "$(pcap_lines "$ct" "vlan 100 and icmp")" "vlan 100, p 0, ethertype IPv4" \
+		"ICMP seen on the trunk"
+	ip link set "$BR" down
 }
 
 test_jumbo() {
@@ -115,10 +190,12 @@ test_down() {
 	ip link set dev "$VNET" up
 }
 
-ktap_plan 6
+ktap_plan 8
 setup
 run_subtest "internal: type=internal creates a netdev, down, listed as internal" test_created
 run_subtest "internal: host pings a namespace of its VLAN (100), not of VLAN 200" test_ping
+run_subtest "internal: TCP streams (GSO/offloads) cross intact, host <-> access and trunk hosts" test_tcp
+run_subtest "internal: the local port is a trunk: a VLAN device on it is in VLAN 100" test_local_port_vlan
 run_subtest "internal: 9000-byte frames cross when every MTU is 9000 (ping -M do -s 8972)" test_jumbo
 run_subtest "internal: jumbo frames to a netdev port with MTU 1500 dropped, counted mtu" test_mtu_netdev
 run_subtest "internal: jumbo frames to an internal port with MTU 1500 dropped, counted mtu" test_mtu_internal

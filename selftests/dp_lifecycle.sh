@@ -11,7 +11,9 @@
 #
 # Deleting a port's netdev while pings cross it removes the port and every
 # flow that uses it; set-port tag=200 cuts established VLAN 100 traffic at
-# once (and flushes the port's flows); deleting a netns that holds a bridge
+# once (and flushes the port's flows); a renamed port keeps its number, a
+# netdev port moved to another netns leaves the bridge, an internal port
+# cannot move; deleting a bridge, or a netns that holds one, under traffic
 # is clean; rmmod with bridges (one in another netns) under traffic
 # succeeds, leaves no flowbr netdev behind and releases the netdev ports.
 # No kernel splat at any point.
@@ -21,7 +23,7 @@ source "$(dirname "$0")/lib.sh"
 
 BR=dplc
 NS_A=dplc-a NS_B=dplc-b NS_C=dplc-c NS_D=dplc-d
-NS_Y=dplc-y NS_Z=dplc-z NS_Z2=dplc-z2
+NS_Y=dplc-y NS_Z=dplc-z NS_Z2=dplc-z2 NS_M=dplc-m NS_E=dplc-e
 MAC_A=02:00:00:09:60:0a MAC_B=02:00:00:09:60:0b
 MAC_C=02:00:00:09:60:0c MAC_D=02:00:00:09:60:0d
 BCAST=ff:ff:ff:ff:ff:ff
@@ -74,14 +76,14 @@ bg() {
 
 # port_names BR: the names of the bridge's ports, sorted, space-separated.
 port_names() {
-	flowbr -j show "$1" | python3 -c '
+	flowbr -j show "$1" | python3 -I -S -c '
 import json, sys
 print(" ".join(sorted(p["name"] for p in json.load(sys.stdin)[0]["ports"])))'
 }
 
 # flow_ports BR: in_port and output ports of every flow, one line per flow.
 flow_ports() {
-	flowbr -j dump-flows "$1" | python3 -c '
+	flowbr -j dump-flows "$1" | python3 -I -S -c '
 import json, sys
 for f in json.load(sys.stdin):
     print(f["in_port"], *[a["port"] for a in f["actions"]])'
@@ -110,7 +112,7 @@ test_del_netdev() {
 	wait_for 5 port_gone pb || fail "pb is still a port: $(port_names "$BR")"
 	check_eq "$(port_names "$BR")" "$BR pa pc pd" "ports after deleting pb"
 	check_eq "$(flow_ports "$BR" | grep -c '\b2\b' || true)" 0 "flows using port 2"
-	check_eq "$(flowbr -j show "$BR" | json_get 0.flow_count)" 2 "flow_count"
+	check_eq "$(flowbr -j show "$BR" | jval 0.flow_count)" 2 "flow_count"
 	sleep 0.5
 	kill "$p1" "$p2" 2>/dev/null
 	wait "$p1" "$p2" 2>/dev/null || true
@@ -139,7 +141,7 @@ test_set_port() {
 	log "replies before set-port: $before, after: $after"
 	[ "$before" -ge 5 ] || fail "too few replies before set-port ($before)"
 	check_eq "$after" 0 "replies after set-port tag=200"
-	check_eq "$(flowbr -j show "$BR" | json_get "0.ports.name=pc.tag")" 200 "tag of pc"
+	check_eq "$(flowbr -j show "$BR" | jval "0.ports.name=pc.tag")" 200 "tag of pc"
 	check_eq "$(flow_ports "$BR" | grep -c '\b3\b' || true)" 0 "flows using port 3"
 	ping_ok "$NS_D" 10.9.6.3		# VLAN 200 now
 	ping_fails "$NS_A" 10.9.6.3
@@ -168,6 +170,59 @@ test_netns_del() {
 		fail "zv2 still exists after deleting $NS_Z"
 	sleep 1
 	kill "$p" 2>/dev/null
+	check_no_splat
+}
+
+test_rename_move() {
+	local port
+	# (6.1 renames only devices that are down)
+	ip link set pa down
+	ip link set pa name pa-r || fail "cannot rename pa"
+	port=$(flowbr -j show "$BR" | jval "0.ports.name=pa-r")
+	check_eq "$(jval port_no <<<"$port")" 1 "port number of the renamed pa"
+	check_eq "$(jval tag <<<"$port")" 100 "tag of the renamed pa"
+	check_fail flowbr set-port "$BR" pa tag=5 2>/dev/null
+	ip link set pa-r name pa || fail "cannot rename pa-r back"
+	ip link set pa up
+	check_eq "$(flowbr -j show "$BR" | jval "0.ports.name=pa.port_no")" 1 "port number of pa"
+
+	ns_create "$NS_M"
+	check ip link set pd netns "$NS_M"
+	defer ip -n "$NS_M" link del pd
+	wait_for 5 port_gone pd || fail "pd is still a port after moving to $NS_M"
+	check_eq "$(ip -n "$NS_M" -o link show dev pd | grep -c master || true)" 0 \
+		"pd has a master in $NS_M"
+	check flowbr add-port "$BR" vmv type=internal
+	check_fail ip link set vmv netns "$NS_M" 2>/dev/null
+	check link_exists vmv
+	check_contains " $(port_names "$BR") " " vmv " "ports"
+	check flowbr del-port "$BR" vmv
+	check_fail link_exists vmv
+}
+
+test_del_br() {
+	local p1 p2
+	ns_create "$NS_E"
+	nsrun "$NS_E" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+	br_create dplc2 || fail "add-br dplc2 failed"
+	check flowbr add-port dplc2 vdb type=internal tag=300
+	ns_veth "$NS_E" pe 10.9.8.2/24 || fail "cannot create pe"
+	check flowbr add-port dplc2 pe tag=300
+	ip addr add 10.9.8.1/24 dev vdb
+	ip link set vdb up
+	ping_ok "$NS_E" 10.9.8.1
+	dmesg_mark "del-br"
+	bg p1 "$NS_E" ping -q -i 0.01 10.9.8.1
+	bg p2 "" ping -q -i 0.01 10.9.8.2
+	sleep 1
+	check flowbr del-br dplc2
+	check_fail link_exists vdb
+	check_fail link_exists dplc2
+	check_eq "$(ip -o link show dev pe | grep -c master || true)" 0 "pe has a master"
+	check_fail flowbr -j show dplc2 2>/dev/null
+	ping_fails "$NS_E" 10.9.8.1
+	kill "$p1" "$p2" 2>/dev/null
 	check_no_splat
 }
 
@@ -208,10 +263,12 @@ test_rmmod() {
 	check_no_splat
 }
 
-ktap_plan 4
+ktap_plan 6
 setup
 run_subtest "lifecycle: ip link del of a port's netdev under traffic removes the port and its flows" test_del_netdev
 run_subtest "lifecycle: set-port tag=200 cuts established VLAN 100 traffic at once, flushes flows" test_set_port
+run_subtest "lifecycle: renamed port keeps its number; moved to a netns it leaves; internal ports stay" test_rename_move
+run_subtest "lifecycle: del-br under traffic: internal ports gone, netdev ports released" test_del_br
 run_subtest "lifecycle: deleting a netns holding a bridge under traffic is clean" test_netns_del
 run_subtest "lifecycle: rmmod flowbr under traffic: no splat, no flowbr netdev left, ports released" test_rmmod
 ktap_finished

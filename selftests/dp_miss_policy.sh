@@ -60,7 +60,7 @@ snap() {
 
 # delta OLD NEW PATH: NEW's value at PATH minus OLD's.
 delta() {
-	echo $(($(json_get "$3" <<<"$2") - $(json_get "$3" <<<"$1")))
+	echo $(($(jval "$3" <<<"$2") - $(jval "$3" <<<"$1")))
 }
 
 # ge VALUE MIN WHAT
@@ -72,7 +72,7 @@ ge() {
 
 test_flood() {
 	local s0 s1 d
-	check_eq "$(flowbr -j show "$BR" | json_get 0.miss_policy)" flood "default miss_policy"
+	check_eq "$(flowbr -j show "$BR" | jval 0.miss_policy)" flood "default miss_policy"
 	snap s0
 	ping_ok "$NS_A" 10.9.4.2
 	snap s1
@@ -88,7 +88,7 @@ test_flood() {
 
 test_set_drop() {
 	check flowbr set-br "$BR" miss_policy=drop
-	check_eq "$(flowbr -j show "$BR" | json_get 0.miss_policy)" drop "miss_policy after set-br"
+	check_eq "$(flowbr -j show "$BR" | jval 0.miss_policy)" drop "miss_policy after set-br"
 }
 
 test_drop() {
@@ -120,14 +120,14 @@ test_drop() {
 
 test_back_to_flood() {
 	check flowbr set-br "$BR" miss_policy=flood
-	check_eq "$(flowbr -j show "$BR" | json_get 0.miss_policy)" flood "miss_policy"
+	check_eq "$(flowbr -j show "$BR" | jval 0.miss_policy)" flood "miss_policy"
 	ping_ok "$NS_A" 10.9.4.2
 }
 
 test_add_br_drop() {
 	local before
 	br_create "$BR2" miss_policy=drop
-	check_eq "$(flowbr -j show "$BR2" | json_get 0.miss_policy)" drop "miss_policy of a new bridge"
+	check_eq "$(flowbr -j show "$BR2" | jval 0.miss_policy)" drop "miss_policy of a new bridge"
 	# Move pb over: a single-port bridge drops what it cannot flood, but
 	# under drop it must count it as a miss on the port.
 	check flowbr del-port "$BR" pb

@@ -176,7 +176,27 @@ test_ping() {
 	ping_ok "$NS_A1" 10.9.2.3
 }
 
-ktap_plan 8
+# set-port turns the access port pa1 into native-untagged (tag 100 kept,
+# trunks=200) and back: each change applies to the next frame.
+test_set_port_mode() {
+	local src=02:00:00:09:21:0d src2=02:00:00:09:21:0e src3=02:00:00:09:21:0f t0
+	check flowbr set-port "$BR" pa1 vlan_mode=native-untagged trunks=200
+	check_eq "$(flowbr -j show "$BR" | jval 0.ports.name=pa1.vlan_mode)" native-untagged "mode of pa1"
+	cap a2 nt
+	send_frames "$NS_A1" eth0 "$BCAST" "$src" vid=200 count=3
+	send_frames "$NS_A1" eth0 "$BCAST" "$src2" count=2
+	expect "$C_a2" "$src" untagged 3 "tag=200 port"
+	expect "$C_nt" "$src2" 100:0 2 "native-tagged port"
+	check flowbr set-port "$BR" pa1 vlan_mode=access trunks=
+	check_eq "$(flowbr -j show "$BR" | jval 0.ports.name=pa1.vlan_mode)" access "mode of pa1"
+	t0=$(port_stat "$BR" pa1 drops.vlan_tagged)
+	cap a2
+	send_frames "$NS_A1" eth0 "$BCAST" "$src3" vid=200 count=3
+	expect "$C_a2" "$src3" any 0 "tag=200 port"
+	check_eq "$(($(port_stat "$BR" pa1 drops.vlan_tagged) - t0))" 3 "pa1 drops.vlan_tagged increase"
+}
+
+ktap_plan 9
 setup
 run_subtest "native-tagged: untagged in is VLAN 100 (access untagged, trunk tagged)" test_nt_untagged_in
 run_subtest "native-untagged: untagged in is VLAN 100" test_nu_untagged_in
@@ -185,5 +205,6 @@ run_subtest "native-untagged: tagged native VID and priority tag are VLAN 100 (i
 run_subtest "native egress: VLAN 100 tagged on native-tagged, untagged on native-untagged; 200 tagged on both" test_egress
 run_subtest "native ports do not carry VLAN 0 (untagged from a trunk)" test_no_vlan0
 run_subtest "native: VID not trunked dropped, counted vlan_not_trunked" test_not_trunked
+run_subtest "native: set-port access <-> native-untagged applies at once" test_set_port_mode
 run_subtest "native: ping native-untagged and native-tagged (eth0.100) hosts <-> access host" test_ping
 ktap_finished

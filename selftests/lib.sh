@@ -675,15 +675,44 @@ pcap_count() {
 	pcap_lines "$h" "$@" | grep -cE -- "$re" || true
 }
 
+# jval PATH: like json_get (same PATH syntax and output), but python3 starts
+# without site packages: ~10 times quicker in the TCG VM, for tests that
+# read many values.
+jval() {
+	python3 -I -S -c '
+import json, sys
+v = json.load(sys.stdin)
+for step in filter(None, sys.argv[1].split(".")):
+    if isinstance(v, list) and "=" in step:
+        k, want = step.split("=", 1)
+        found = [e for e in v if isinstance(e, dict) and str(e.get(k)) == want]
+        if not found:
+            sys.exit("jval: %s: nothing with %s" % (sys.argv[1], step))
+        v = found[0]
+    elif isinstance(v, list) and step.lstrip("-").isdigit() and -len(v) <= int(step) < len(v):
+        v = v[int(step)]
+    elif isinstance(v, dict) and step in v:
+        v = v[step]
+    else:
+        sys.exit("jval: %s: no %s" % (sys.argv[1], step))
+if isinstance(v, (dict, list)):
+    print(json.dumps(v, sort_keys=True))
+elif isinstance(v, bool):
+    print(str(v).lower())
+else:
+    print("null" if v is None else v)
+' "$1"
+}
+
 # port_stat BR PORT KEY: a counter of a flowbr port from `flowbr -j stats`,
 # KEY as in its JSON: rx_packets, upcalls, drops.vlan_tagged, ...
 port_stat() {
-	flowbr -j stats "$1" "$2" | json_get "ports.0.stats.$3"
+	flowbr -j stats "$1" "$2" | jval "ports.0.stats.$3"
 }
 
 # br_stat BR KEY: a bridge counter (hit, missed, lost, fallback, ...).
 br_stat() {
-	flowbr -j stats "$1" | json_get "stats.$2"
+	flowbr -j stats "$1" | jval "stats.$2"
 }
 
 # pcap_frames HANDLE SRC [TAG]: how many send_frames frames (ethertype

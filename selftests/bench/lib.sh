@@ -26,21 +26,18 @@ BENCH_TMP=${BENCH_TMP:-/tmp/fbbench}
 RAW=$BENCH_TMP/raw.jsonl
 VID=100
 
-# MAC addresses: the sender's, the witness's, and receiver i's station
-# address (the frames' destination, the source of its replies). Receiver i's
-# device has another address (mac_rdev), so that its IP layer drops the
-# frames as soon as it sees them (PACKET_OTHERHOST): what a receiver costs
-# is small and the same for every system; rx_packets counts them all.
+# MAC addresses of the sender, the witness and receiver i. The frames go
+# to the receiver's own MAC: its IP layer gets them (and drops them: no
+# address), as a VM's would.
 MAC_S=02:00:00:00:00:10
 MAC_W=02:00:00:00:00:30
 mac_r() { printf '02:00:00:00:00:2%x' "$1"; }
-mac_rdev() { printf '02:00:00:00:01:2%x' "$1"; }
 # First source MAC of the many-flow scenarios (counted up by pktgen).
 MAC_F5_BASE=02:05:00:00:00:00
 MAC_B1_BASE=02:0b:00:00:00:00
 MAC_M1_BASE=02:0a:00:00:00:00
 
-msg() { printf '[%6ss] %s\n' "$(elapsed)" "$*"; }
+msg() { printf '[%6ss] %s\n' $((${EPOCHREALTIME/./} / 1000000 - BENCH_T0)) "$*"; }
 warn() { msg "WARNING: $*"; }
 elapsed() { echo $((${EPOCHREALTIME/./} / 1000000 - BENCH_T0)); }
 BENCH_T0=${BENCH_T0:-$((${EPOCHREALTIME/./} / 1000000))}
@@ -92,17 +89,17 @@ scen_roles() {
 	esac
 }
 
-# traffic_args SYS [KEY=VALUE...]: the pktgen.sh burst of the scenario's
-# traffic (from s0), with more arguments (count=N, duration=S, ...). On the
-# bare veth pair the sender sends what the switches deliver (tagged in F2,
-# untagged in F3), so that the receiver's work is the same.
-traffic_args() {
-	local a=(s0 "dst_mac=$DST" "src_mac=$SRC_BASE") vlan=$SVLAN
+# traffic SYS: set TA to the pktgen.sh burst of the scenario's traffic
+# (from s0); callers add count=N, duration=S, ... On the bare veth pair the
+# sender sends what the switches deliver (tagged in F2, untagged in F3), so
+# that the receiver's work is the same. (Arrays, not subshells: forks are
+# slow in an emulated VM.)
+traffic() {
+	local vlan=$SVLAN
 	[ "$1" != veth ] || vlan=$XVLAN
-	shift
-	[ "$NSRC" -le 1 ] || a+=("src_mac_count=$NSRC")
-	[ -z "$vlan" ] || a+=("vlan=$vlan")
-	printf '%s\n' "${a[@]}" "$@"
+	TA=(s0 "dst_mac=$DST" "src_mac=$SRC_BASE")
+	[ "$NSRC" -le 1 ] || TA+=("src_mac_count=$NSRC")
+	[ -z "$vlan" ] || TA+=("vlan=$vlan")
 }
 
 # ------------------------------------------------------------------ topology
@@ -147,7 +144,7 @@ topo_up() {
 		echo "link set lo up"
 		echo "link set s0 address $MAC_S up"
 		for ((i = 0; i < NRCV; i++)); do
-			echo "link set r$i address $(mac_rdev "$i") up"
+			echo "link set r$i address $(mac_r "$i") up"
 		done
 		[ "$WIT" = 0 ] || [ "$sys" = veth ] || echo "link set w0 address $MAC_W up"
 	} | ip -n "$ns" -batch - || return 1
@@ -172,16 +169,13 @@ topo_down() {
 	return 0
 }
 
-# rx_devs SYS: the receivers' devices as a list for pktgen.sh's rx=.
-rx_devs() {
+# rx_args SYS: set RA to the pktgen.sh arguments that count the receivers
+# (rx=r0,r1,...) and the witness (wit=w0), if there is one.
+rx_args() {
 	local i l=r0
 	for ((i = 1; i < NRCV; i++)); do l+=",r$i"; done
-	echo "$l"
-}
-
-# wit_arg SYS: pktgen.sh's wit= argument, if the topology has a witness.
-wit_arg() {
-	[ "$WIT" = 0 ] || [ "$1" = veth ] || echo "wit=w0"
+	RA=("rx=$l")
+	[ "$WIT" = 0 ] || [ "$1" = veth ] || RA+=(wit=w0)
 }
 
 # rx_counts SYS: print "RECEIVED WITNESS": rx_packets summed over the
@@ -208,15 +202,12 @@ pktgen() {
 	ip netns exec "${p}ns" bash "$BENCH_DIR/pktgen.sh" "$@"
 }
 
-# reply_args [then=S]: a pktgen.sh burst of a few frames from receiver 0 to
-# the sender, so that a learning switch knows where the receiver is.
-reply_args() {
-	echo r0
-	echo count=5
-	echo "dst_mac=$MAC_S"
-	echo "src_mac=$(mac_r 0)"
-	[ -z "$RVLAN" ] || echo "vlan=$RVLAN"
-	[ $# -eq 0 ] || printf '%s\n' "$@"
+# reply [KEY=VALUE...]: set RE to a pktgen.sh burst of a few frames from
+# receiver 0 to the sender, so that a learning switch knows where the
+# receiver is.
+reply() {
+	RE=(r0 count=5 "dst_mac=$MAC_S" "$@")
+	[ -z "$RVLAN" ] || RE+=("vlan=$RVLAN")
 }
 
 # kv_get KEY STRING: the value of KEY=VALUE in a space-separated STRING.
@@ -229,6 +220,18 @@ kv_get() {
 		fi
 	done
 	return 1
+}
+
+# kv_split STRING: set KV[KEY]=VALUE for each KEY=VALUE word of STRING.
+# shellcheck disable=SC2034 # read by run.sh
+declare -A KV=()
+kv_split() {
+	local w
+	KV=()
+	for w in $1; do
+		# shellcheck disable=SC2034 # read by run.sh
+		[[ "$w" != *=* ]] || KV[${w%%=*}]=${w#*=}
+	done
 }
 
 # ------------------------------------------------------------------ memory

@@ -30,6 +30,11 @@ set -u
 PG=/proc/net/pktgen
 [ -d "$PG" ] || { echo "pktgen.sh: $PG missing (modprobe pktgen)" >&2; exit 1; }
 
+# nap SECONDS: sleep without a process per call (read times out on a pipe
+# nobody writes to).
+exec {NAP_FD}<> <(:)
+nap() { read -r -t "$1" -u "$NAP_FD" _; }
+
 pgset() { # FILE CMD
 	if ! echo "$2" >"$PG/$1"; then
 		echo "pktgen.sh: '$2' > $1 failed" >&2
@@ -50,7 +55,7 @@ rx_sum() {
 burst() {
 	local dev=$1 kv count=1000 duration="" dst_mac=ff:ff:ff:ff:ff:ff
 	local src_mac="" src_mac_count=0 vlan="" size=60 delay=0 rx="" wit=""
-	local then="" res r0=0 w0=0 r1 w1 runner out
+	local then="" res r0=0 w0=0 r1 w1 runner out line
 	shift
 	for kv in "$@"; do
 		case "$kv" in
@@ -61,24 +66,29 @@ burst() {
 		esac
 	done
 
-	pgset kpktgend_0 rem_device_all
-	pgset kpktgend_0 "add_device $dev"
-	pgset "$dev" "clone_skb 0"
-	pgset "$dev" "pkt_size $size"
-	pgset "$dev" "delay $delay"
-	pgset "$dev" "dst_mac $dst_mac"
-	[ -z "$src_mac" ] || pgset "$dev" "src_mac $src_mac"
-	pgset "$dev" "src_mac_count $src_mac_count"
-	pgset "$dev" "dst_min 10.255.0.2"
-	pgset "$dev" "dst_max 10.255.0.2"
-	pgset "$dev" "src_min 10.255.0.1"
-	pgset "$dev" "src_max 10.255.0.1"
-	if [ -n "$vlan" ]; then
-		pgset "$dev" "vlan_id $vlan"
-		pgset "$dev" "vlan_p 0"
-		pgset "$dev" "vlan_cfi 0"
-	else
-		pgset "$dev" "vlan_id 65535"
+	# The same frames from the same device as the previous burst: only
+	# the count changes.
+	if [ "$dev $size $delay $dst_mac $src_mac $src_mac_count $vlan" != "$LAST_CONFIG" ]; then
+		LAST_CONFIG="$dev $size $delay $dst_mac $src_mac $src_mac_count $vlan"
+		pgset kpktgend_0 rem_device_all
+		pgset kpktgend_0 "add_device $dev"
+		pgset "$dev" "clone_skb 0"
+		pgset "$dev" "pkt_size $size"
+		pgset "$dev" "delay $delay"
+		pgset "$dev" "dst_mac $dst_mac"
+		[ -z "$src_mac" ] || pgset "$dev" "src_mac $src_mac"
+		pgset "$dev" "src_mac_count $src_mac_count"
+		pgset "$dev" "dst_min 10.255.0.2"
+		pgset "$dev" "dst_max 10.255.0.2"
+		pgset "$dev" "src_min 10.255.0.1"
+		pgset "$dev" "src_max 10.255.0.1"
+		if [ -n "$vlan" ]; then
+			pgset "$dev" "vlan_id $vlan"
+			pgset "$dev" "vlan_p 0"
+			pgset "$dev" "vlan_cfi 0"
+		else
+			pgset "$dev" "vlan_id 65535"
+		fi
 	fi
 
 	[ -z "$rx" ] || r0=$(rx_sum "$rx")
@@ -87,7 +97,7 @@ burst() {
 		pgset "$dev" "count 0"
 		echo start >"$PG/pgctrl" &
 		runner=$!
-		sleep "$duration"
+		nap "$duration"
 		echo stop >"$PG/pgctrl"
 		wait "$runner"
 	else
@@ -97,7 +107,13 @@ burst() {
 	fi
 
 	# Result: OK: 1129844(c1125370+d4474) usec, 100000 (60byte,0frags)
-	res=$(grep -m1 '^Result:' "$PG/$dev")
+	res=""
+	while read -r line; do
+		if [[ "$line" == Result:* ]]; then
+			res=$line
+			break
+		fi
+	done <"$PG/$dev"
 	if [[ "$res" =~ ^Result:\ OK:\ ([0-9]+)\(.*usec,\ ([0-9]+)\  ]]; then
 		out="dev=$dev sent=${BASH_REMATCH[2]} usec=${BASH_REMATCH[1]}"
 	else
@@ -105,16 +121,17 @@ burst() {
 		exit 1
 	fi
 	if [ -n "$rx$wit" ]; then
-		sleep 0.2
+		nap 0.2
 		r1=$r0 w1=$w0
 		[ -z "$rx" ] || r1=$(rx_sum "$rx")
 		[ -z "$wit" ] || w1=$(rx_sum "$wit")
 		out+=" rx=$((r1 - r0)) wit=$((w1 - w0))"
 	fi
 	echo "$out"
-	[ -z "$then" ] || sleep "$then"
+	[ -z "$then" ] || nap "$then"
 }
 
+LAST_CONFIG=""
 [ $# -gt 0 ] || { echo "usage: pktgen.sh DEV [key=value...] [-- DEV ...]..." >&2; exit 2; }
 args=()
 for a in "$@" --; do

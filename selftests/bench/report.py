@@ -36,6 +36,8 @@ TARGETS = {
     "F4": [("ovs", 1.2), ("lbr", 1.0)],
     "F5": [("ovs", 1.2), ("lbr", 1.0)],
 }
+# Receivers per scenario (F4 counts the sum over 8 ports).
+NRCV = {"F4": 8}
 # A run "flooded" when the witness port got more than this share of what
 # the receiver got: the frames were not switched as unicast.
 FLOOD_SHARE = 0.01
@@ -117,6 +119,13 @@ def analyse(recs):
                       r["witness"] > FLOOD_SHARE * r["delivered"]]
                 if fl:
                     e["flooded"] = "%d of %d runs" % (len(fl), len(runs))
+                # More delivered than sent: packets queued earlier (upcalls
+                # an agent executed late) arrived in the window.
+                late = [r for r in runs
+                        if r["delivered"] > (1 + FLOOD_SHARE) * r["sent"] *
+                        (NRCV.get(scen, 1))]
+                if late:
+                    e["late"] = "%d of %d runs" % (len(late), len(runs))
             elif na:
                 e["status"] = "n/a"
                 e["reason"] = na.get("reason", "")
@@ -272,6 +281,11 @@ def table(out):
                                                     e["flooded"]))
                 if e.get("flows_by") == "installer":
                     mark += "*"
+                if e.get("late"):
+                    mark += "+"
+                    notes.append("%s %s: more delivered than sent (upcalls "
+                                 "executed late) in %s" % (scen, NAMES[s],
+                                                           e["late"]))
                 cell += mark
             else:
                 cell = e["status"]
@@ -470,11 +484,12 @@ def svg(out):
                                  'y2="%.1f" stroke="#222"/>' %
                                  (cx - 4, y, cx + 4, y))
                 label = kfmt(med) if "%" not in unit else "%.0f%%" % med
+                top_v = max(med, hi if hi is not None else med)
                 o.append('<text x="%.1f" y="%.1f" font-size="9" '
                          'text-anchor="middle">%s</text>' % (
                              bx + (bw - 6) / 2,
-                             chart_bot - (chart_bot - chart_top) * med / vmax
-                             - 3, escape(label)))
+                             chart_bot - (chart_bot - chart_top) * top_v / vmax
+                             - 4, escape(label)))
             o.append('<text x="%.1f" y="%d" font-size="9" '
                      'text-anchor="middle">%s</text>' % (
                          bx + (bw - 6) / 2, chart_bot + 12,

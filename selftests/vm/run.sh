@@ -5,7 +5,7 @@
 # host's root mounted read-only over 9p with a tmpfs overlay on top) and run
 # something inside it as root, with the current directory at the repository.
 #
-#   run.sh --tests [--only NAME]   selftests/run_tests.sh [NAME]   (make check)
+#   run.sh --tests [--only N1,N2]  selftests/run_tests.sh [NAME]   (make check)
 #   run.sh --demo                  selftests/demo.sh               (make demo)
 #   run.sh --shell                 interactive shell               (make vm-shell)
 #   run.sh --script FILE [ARGS]    any script                      (make bench)
@@ -48,7 +48,7 @@ die() {
 
 usage() {
 	cat <<'EOT'
-usage: selftests/vm/run.sh --tests [--only NAME]
+usage: selftests/vm/run.sh --tests [--only NAME[,NAME...]]
        selftests/vm/run.sh --demo
        selftests/vm/run.sh --shell
        selftests/vm/run.sh --script FILE [ARGS...]
@@ -89,9 +89,13 @@ done
 
 if [ -n "$only" ]; then
 	known=$("$REPO/selftests/run_tests.sh" -l)
-	if ! grep -qxF "${only%.sh}.sh" <<<"$known"; then
-		die "unknown test '${only%.sh}'; the tests are: $(echo "${known//.sh/}" | tr '\n' ' ')"
-	fi
+	only_list=()
+	for t in ${only//,/ }; do
+		if ! grep -qxF "${t%.sh}.sh" <<<"$known"; then
+			die "unknown test '${t%.sh}'; the tests are: $(echo "${known//.sh/}" | tr '\n' ' ')"
+		fi
+		only_list+=("${t%.sh}")
+	done
 fi
 
 case "$mode" in
@@ -294,7 +298,7 @@ write_job() {
 	echo 'echo "@@FBVM_START@@ $(cut -d" " -f1 /proc/uptime)"'
 	case "$mode" in
 	tests)
-		echo "exec ./selftests/run_tests.sh${only:+ $(q "$only")}"
+		echo "exec ./selftests/run_tests.sh${only:+ ${only_list[*]}}"
 		;;
 	demo)
 		echo 'exec bash selftests/demo.sh'
