@@ -11,6 +11,8 @@
 #   make deps       apt-install the build and test dependencies (root)
 #   make install    install the module (depmod) and the tools
 #   make dkms-install  register the tree with DKMS
+#   make install-systemd    flowbr.service (restore at boot) + flowbrd.service
+#   make install-ovs-compat ovs-vsctl -> flowbr (for libvirt and scripts)
 
 KDIR ?= $(shell ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)
 PREFIX ?= /usr/local
@@ -19,7 +21,7 @@ VERSION := $(shell sed -n 's/^#define FLOWBR_VERSION "\(.*\)"/\1/p' kmod/version
 export KDIR
 
 .PHONY: all module tools clean check demo vm-shell deps \
-	install dkms-install need-deps bench
+	install dkms-install need-deps bench install-systemd install-ovs-compat
 
 all: module tools
 
@@ -66,6 +68,22 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	depmod -a $(notdir $(patsubst %/,%,$(dir $(KDIR))))
 	$(MAKE) -C genl-tool install PREFIX=$(PREFIX)
+
+install-systemd: tools
+	$(MAKE) -C genl-tool install PREFIX=$(PREFIX)
+	install -m 0644 genl-tool/flowbr.service genl-tool/flowbrd.service /etc/systemd/system/
+	install -d $(PREFIX)/share/doc/flowbr
+	install -m 0644 Documentation/*.md $(PREFIX)/share/doc/flowbr/
+	systemctl daemon-reload
+	systemctl enable flowbr.service flowbrd.service
+
+# libvirt runs ovs-vsctl (found in PATH; /usr/local/sbin comes first) for
+# <virtualport type='openvswitch'/>: flowbr answers under that name.
+install-ovs-compat: tools
+	$(MAKE) -C genl-tool install PREFIX=$(PREFIX)
+	@if [ -e /usr/bin/ovs-vsctl ]; then echo "note: Open vSwitch's /usr/bin/ovs-vsctl is installed;" \
+		"$(PREFIX)/sbin/ovs-vsctl (flowbr) comes first in PATH" >&2; fi
+	ln -sf flowbr $(PREFIX)/sbin/ovs-vsctl
 
 dkms-install:
 	rm -rf /usr/src/flowbr-$(VERSION)

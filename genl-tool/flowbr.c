@@ -10,6 +10,8 @@
 
 #include "cli.h"
 #include "cmd_agent.h"
+#include "persist.h"
+#include "vsctl.h"
 #include "terminal.h"
 
 struct subcmd {
@@ -106,6 +108,23 @@ static const struct subcmd cmds[] = {
 	  "Per bridge also the kernel's counters: lost = misses the agent did\n"
 	  "not get (queue or socket full, rate limit), handled by the miss\n"
 	  "policy.\n" },
+	{ "save", cmd_save, "save [FILE|-]",
+	  "write the bridges and ports as flowbr commands (done after every "
+	  "change)",
+	  "Without FILE: to /etc/flowbr/flowbr.conf ($FLOWBR_CONF), which the\n"
+	  "CLI rewrites after each bridge or port change made in the initial\n"
+	  "network namespace (not when $FLOWBR_NO_SAVE is set). '-' prints it.\n"
+	  "Flows are not saved: flowbrd relearns them.\n" },
+	{ "restore", cmd_restore, "restore [FILE|-]",
+	  "create the saved bridges and ports (at boot: flowbr.service)",
+	  "Bridges and ports that exist get the saved settings; a saved port\n"
+	  "whose device does not exist (a VM's tap) is skipped with a note.\n"
+	  "Nothing saved yet is not an error.\n" },
+	{ "vsctl", cmd_vsctl, "vsctl [OPTIONS] COMMAND [ARGS] [-- COMMAND ...]",
+	  "ovs-vsctl's bridge, port and VLAN commands (also run as ovs-vsctl)",
+	  "See 'flowbr vsctl --help'. Installed as ovs-vsctl (make\n"
+	  "install-ovs-compat), libvirt's <virtualport type='openvswitch'/>\n"
+	  "interfaces and portgroups with VLAN tags work on flowbr bridges.\n" },
 	{ "version", cmd_version, "version",
 	  "print the tool and module versions and the module's features", NULL },
 	{ "help", NULL, "help [COMMAND]", "print help", NULL },
@@ -219,6 +238,28 @@ static int help(int argc, char **argv)
 	return 0;
 }
 
+/* Commands after which the configuration is saved (persist.c). */
+static bool saves(const char *name)
+{
+	static const char *const changes[] = {
+		"add-br", "del-br", "set-br", "add-port", "del-port", "set-port",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++)
+		if (!strcmp(name, changes[i]))
+			return true;
+	return false;
+}
+
+/* Run as ovs-vsctl: 'flowbr vsctl ARGS'. */
+static bool called_as_vsctl(const char *argv0)
+{
+	const char *base = strrchr(argv0, '/');
+
+	return !strcmp(base ? base + 1 : argv0, "ovs-vsctl");
+}
+
 static bool is_help(const char *arg)
 {
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
@@ -233,6 +274,18 @@ int main(int argc, char **argv)
 
 	term_init();
 	json_init(&c.jw, stdout);
+	if (called_as_vsctl(argv[0])) {
+		c.cmd = "vsctl";
+		c.tx = malloc(FBNL_TX_SIZE);
+		if (!c.tx) {
+			fprintf(stderr, "%s: out of memory\n", PROG);
+			return 1;
+		}
+		ret = cmd_vsctl(&c, argc - 1, argv + 1);
+		cli_close(&c);
+		free(c.tx);
+		return ret;
+	}
 
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *opt = argv[i];
@@ -282,6 +335,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ret = sc->fn(&c, version ? 0 : argc - i, argv + i);
+	if (!ret && saves(sc->name))
+		persist_save(&c);
 	cli_close(&c);
 	free(c.tx);
 	if (fflush(stdout) == EOF || ferror(stdout)) {

@@ -32,6 +32,11 @@ TEST_NAME=$(basename "$0" .sh)
 FLOWBR_TMP=$(mktemp -d "${TMPDIR:-/tmp}/flowbr-$TEST_NAME.XXXXXX") || exit 1
 FLOWBR_DEFER="$FLOWBR_TMP/defer"
 : >"$FLOWBR_DEFER"
+# The CLI saves the configuration after each change and vsctl keeps
+# external_ids: each test in its own files, not /etc/flowbr and /run/flowbr.
+FLOWBR_CONF=${FLOWBR_CONF:-$FLOWBR_TMP/flowbr.conf}
+FLOWBR_IDS_DIR=${FLOWBR_IDS_DIR:-$FLOWBR_TMP/external-ids}
+export FLOWBR_CONF FLOWBR_IDS_DIR
 FLOWBR_IN_SUBTEST=0
 
 # ------------------------------------------------------------------ logging
