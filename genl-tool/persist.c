@@ -5,7 +5,8 @@
  *
  *   add-br solbr
  *   add-port solbr eth0 port_no=1 vlan_mode=trunk
- *   add-port solbr vnet100 port_no=2 type=internal vlan_mode=access tag=100
+ *   add-port solbr vnet100 port_no=2 type=internal vlan_mode=access tag=100 \
+ *            mac=5e:55:9f:41:64:06      (one line)
  *
  * The CLI rewrites the file after each successful bridge or port change
  * (like ovsdb keeps ovs-vsctl's changes); 'flowbr restore' runs it at boot.
@@ -18,7 +19,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <linux/rtnetlink.h>
 
 #include "persist.h"
 
@@ -65,6 +68,28 @@ static bool any_vlan(const uint8_t *bitmap)
 	return false;
 }
 
+/*
+ * " mac=..." of a device flowbr creates (bridge, internal port): the host
+ * keeps its MAC across reboots (neighbours' ARP caches, DHCP, netplan
+ * matches stay right).
+ */
+static void put_mac(FILE *f, const char *dev)
+{
+	char path[64], mac[32] = "";
+	FILE *m;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", dev);
+	m = fopen(path, "r");
+	if (!m)
+		return;
+	if (fgets(mac, sizeof(mac), m)) {
+		mac[strcspn(mac, "\n")] = '\0';
+		if (strlen(mac) == 17)
+			fprintf(f, " mac=%s", mac);
+	}
+	fclose(m);
+}
+
 static int write_ports(struct cli *c, FILE *f, const char *br)
 {
 	struct fb_port *ports;
@@ -94,6 +119,8 @@ static int write_ports(struct cli *c, FILE *f, const char *br)
 			fprintf(f, " trunks=%s", t);
 			free(t);
 		}
+		if (p->type == FLOWBR_PORT_INTERNAL)
+			put_mac(f, p->name);
 		fputc('\n', f);
 	}
 	free(ports);
@@ -124,6 +151,7 @@ int persist_write(struct cli *c, FILE *f)
 			fprintf(f, " upcall_queue=%u", b->upcall_queue);
 		if (b->upcall_rate != FLOWBR_DEFAULT_UPCALL_RATE)
 			fprintf(f, " upcall_rate=%u", b->upcall_rate);
+		put_mac(f, b->name);
 		fputc('\n', f);
 		ret = write_ports(c, f, b->name);
 	}
@@ -282,6 +310,82 @@ static const struct fb_port *port_known(struct cli *c, struct rstate *s,
 	return NULL;
 }
 
+/* Set the MAC address of @dev over rtnetlink. 0 or -errno. */
+static int set_mac(const char *dev, const uint8_t *mac)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	unsigned int seq = (unsigned int)time(NULL);
+	int ret;
+
+	nl = mnl_socket_open(NETLINK_ROUTE);
+	if (!nl)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)if_nametoindex(dev);
+	if (!ifi->ifi_index) {
+		ret = -ENODEV;
+		goto out;
+	}
+	mnl_attr_put(nlh, IFLA_ADDRESS, ETH_ALEN, mac);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	ret = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (ret >= 0)
+		ret = mnl_cb_run(buf, ret, seq, mnl_socket_get_portid(nl),
+				 NULL, NULL) < 0 ? -errno : 0;
+	else
+		ret = -errno;
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+/*
+ * Take "mac=..." out of the words (add-br/add-port do not know it) into
+ * @mac; returns the new word count, -1 if the MAC is malformed.
+ */
+static int take_mac(char **w, int n, uint8_t *mac, bool *has)
+{
+	struct perr e;
+	int i, k = 0;
+
+	*has = false;
+	for (i = 0; i < n; i++) {
+		if (!strncmp(w[i], "mac=", 4)) {
+			if (parse_mac("mac", w[i] + 4, mac, &e))
+				return -1;
+			*has = true;
+			continue;
+		}
+		w[k++] = w[i];
+	}
+	return k;
+}
+
+static int restore_mac(struct cli *c, const char *dev, const uint8_t *mac)
+{
+	int err = set_mac(dev, mac);
+
+	if (err)
+		return cli_err(c, "cannot set the MAC address of %s: %s", dev,
+			       strerror(-err));
+	return 0;
+}
+
 /* Split @line into at most MAX_WORDS words in place. */
 static int split_words(char *line, char **w)
 {
@@ -351,27 +455,43 @@ static int restore_line(struct cli *c, struct rstate *s, char *line)
 	char *w[MAX_WORDS];
 	int n = split_words(line, w);
 
+	uint8_t mac[ETH_ALEN];
+	bool has_mac;
+
 	if (n < 0)
 		return cli_err(c, "too many words");
 	if (n == 0 || w[0][0] == '#')
 		return 0;
+	n = take_mac(w, n, mac, &has_mac);
+	if (n < 0)
+		return cli_err(c, "malformed mac=; e.g. mac=02:00:00:00:00:01");
 	if (!strcmp(w[0], "add-br")) {
 		if (n < 2)
 			return cli_usage(c, "add-br needs a bridge name");
 		if (br_known(s, w[1])) {
-			if (n == 2)
-				return 0;
-			c->cmd = "set-br";
-			return cmd_set_br(c, n - 1, w + 1);
+			if (n > 2) {
+				c->cmd = "set-br";
+				if (cmd_set_br(c, n - 1, w + 1))
+					return 1;
+			}
+		} else {
+			c->cmd = "add-br";
+			if (cmd_add_br(c, n - 1, w + 1))
+				return 1;
+			cli_free_bridges(s->brs, s->n_brs);
+			if (cli_load_bridges(c, NULL, &s->brs, &s->n_brs))
+				return 1;
 		}
-		c->cmd = "add-br";
-		if (cmd_add_br(c, n - 1, w + 1))
-			return 1;
-		cli_free_bridges(s->brs, s->n_brs);
-		return cli_load_bridges(c, NULL, &s->brs, &s->n_brs);
+		return has_mac ? restore_mac(c, w[1], mac) : 0;
 	}
-	if (!strcmp(w[0], "add-port"))
-		return restore_port(c, s, w, n);
+	if (!strcmp(w[0], "add-port")) {
+		if (restore_port(c, s, w, n))
+			return 1;
+		if (has_mac && n >= 3 && has_key(w, n, "type") &&
+		    if_nametoindex(w[2]))
+			return restore_mac(c, w[2], mac);
+		return 0;
+	}
 	return cli_err(c, "'%s' is not add-br or add-port", w[0]);
 }
 

@@ -174,7 +174,7 @@ test_all_or_nothing() {
 
 # The saved file re-creates the bridge: same ports, numbers, VLANs.
 test_persistence() {
-	local before after saved out
+	local before after saved out macs mac100
 	check test -s "$FLOWBR_CONF"
 	saved=$(cat "$FLOWBR_CONF")
 	log "$saved"
@@ -185,6 +185,8 @@ test_persistence() {
 import json, sys
 for p in json.load(sys.stdin)[0]["ports"]:
     print(p["port_no"], p["name"], p["type"], p["vlan_mode"], p.get("tag"), p.get("trunks"))')
+	macs=$(link_mac "$BR") mac100=$(link_mac vnet100)
+	check_contains "$saved" "add-br $BR mac=$macs" "saved bridge MAC"
 	# Gone (say at reboot) without saving; vnet1's VM is gone too.
 	FLOWBR_NO_SAVE=1 flowbr del-br "$BR"
 	ip link del vnet1
@@ -197,6 +199,7 @@ import json, sys
 for p in json.load(sys.stdin)[0]["ports"]:
     print(p["port_no"], p["name"], p["type"], p["vlan_mode"], p.get("tag"), p.get("trunks"))')
 	check_eq "$after" "$(grep -v ' vnet1 ' <<<"$before")" "ports after restore"
+	check_eq "$(link_mac "$BR") $(link_mac vnet100)" "$macs $mac100" "MACs kept (bridge, internal port)"
 	# Restoring again changes nothing and succeeds.
 	check flowbr restore
 	check_eq "$(flowbr save - | grep -c add-port)" "$(($(grep -c add-port <<<"$saved") - 1))" "ports saved after restore"
