@@ -21,27 +21,15 @@ MAC_A=02:00:00:0b:00:0a MAC_B=02:00:00:0b:00:0b
 MAX_IDLE=4
 MAC_AGING=10
 
-ag_port() {
-	local ns=$1 hostif=$2 addr=$3 mac=$4
-	shift 4
-	ns_create "$ns" || return 1
-	nsrun "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 || return 1
-	ns_veth "$ns" "$hostif" "$addr" || return 1
-	ip -n "$ns" link set eth0 address "$mac" || return 1
-	flowbr add-port "$BR" "$hostif" "$@"
-}
+ag_port() { host_port "$BR" "$@"; }
 
 setup() {
-	local old
 	require_root
 	require_cli
 	require_agent
 	require_cmd python3 nsenter ping
 	load_module || fail "cannot load the module"
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+	ipv6_default_off || fail "cannot turn IPv6 off"
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! ag_port "$NS_A" xa 10.11.0.1/24 "$MAC_A" tag=100 ||
 		! ag_port "$NS_B" xb 10.11.0.2/24 "$MAC_B" tag=100; then

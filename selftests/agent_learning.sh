@@ -26,16 +26,7 @@ MAC_D=02:00:00:0a:00:0d MAC_E=02:00:00:0a:00:0e
 
 # ag_port NS HOSTIF ADDR MAC [ADD-PORT OPTIONS...]: netns NS (IPv6 off)
 # whose eth0 (ADDR unless empty, MAC) is linked to HOSTIF, added to $BR.
-ag_port() {
-	local ns=$1 hostif=$2 addr=$3 mac=$4
-	shift 4
-	ns_create "$ns" || return 1
-	nsrun "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 || return 1
-	ns_veth "$ns" "$hostif" "$addr" || return 1
-	ip -n "$ns" link set eth0 address "$mac" || return 1
-	flowbr add-port "$BR" "$hostif" "$@"
-}
+ag_port() { host_port "$BR" "$@"; }
 
 flush_neigh() {
 	local ns
@@ -46,15 +37,12 @@ flush_neigh() {
 }
 
 setup() {
-	local old
 	require_root
 	require_cli
 	require_agent
 	require_cmd tcpdump python3 nsenter ping
 	load_module || fail "cannot load the module"
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+	ipv6_default_off || fail "cannot turn IPv6 off"
 
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! ag_port "$NS_A" la 10.10.0.1/24 "$MAC_A" tag=100 ||

@@ -24,27 +24,15 @@ BR=agrst
 NS_A=agrst-a NS_B=agrst-b NS_C=agrst-c
 MAC_A=02:00:00:0d:00:0a MAC_B=02:00:00:0d:00:0b MAC_C=02:00:00:0d:00:0c
 
-ag_port() {
-	local ns=$1 hostif=$2 addr=$3 mac=$4
-	shift 4
-	ns_create "$ns" || return 1
-	nsrun "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 || return 1
-	ns_veth "$ns" "$hostif" "$addr" || return 1
-	ip -n "$ns" link set eth0 address "$mac" || return 1
-	flowbr add-port "$BR" "$hostif" "$@"
-}
+ag_port() { host_port "$BR" "$@"; }
 
 setup() {
-	local old
 	require_root
 	require_cli
 	require_agent
 	require_cmd python3 nsenter ping
 	load_module || fail "cannot load the module"
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+	ipv6_default_off || fail "cannot turn IPv6 off"
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! ag_port "$NS_A" sa 10.13.0.1/24 "$MAC_A" tag=100 ||
 		! ag_port "$NS_B" sb 10.13.0.2/24 "$MAC_B" tag=100 ||

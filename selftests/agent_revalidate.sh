@@ -26,25 +26,18 @@ MAC_D=02:00:00:0c:00:0d
 ag_port() {
 	local ns=$1 hostif=$2 addr=$3 mac=$4
 	shift 4
-	ns_create "$ns" || return 1
-	nsrun "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 \
-		net.ipv4.icmp_echo_ignore_broadcasts=0 || return 1
-	ns_veth "$ns" "$hostif" "$addr" || return 1
-	ip -n "$ns" link set eth0 address "$mac" || return 1
+	host_port - "$ns" "$hostif" "$addr" "$mac" || return 1
+	nsrun "$ns" sysctl -qw net.ipv4.icmp_echo_ignore_broadcasts=0 || return 1
 	[ $# = 0 ] || flowbr add-port "$BR" "$hostif" "$@"
 }
 
 setup() {
-	local old
 	require_root
 	require_cli
 	require_agent
 	require_cmd tcpdump python3 nsenter ping
 	load_module || fail "cannot load the module"
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+	ipv6_default_off || fail "cannot turn IPv6 off"
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! ag_port "$NS_A" ra 10.12.0.1/24 "$MAC_A" tag=100 ||
 		! ag_port "$NS_B" rb 10.12.0.2/24 "$MAC_B" tag=100 ||

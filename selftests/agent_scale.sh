@@ -25,25 +25,17 @@ FBFLOWS="$SELFTEST_DIR/bench/fbflows.py"
 ag_port() {
 	local ns=$1 hostif=$2 mac=$3
 	shift 3
-	ns_create "$ns" || return 1
-	nsrun "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 || return 1
-	ns_veth "$ns" "$hostif" || return 1
-	ip -n "$ns" link set eth0 address "$mac" || return 1
-	flowbr add-port "$BR" "$hostif" "$@"
+	host_port "$BR" "$ns" "$hostif" "" "$mac" "$@"
 }
 
 setup() {
-	local old
 	require_root
 	require_cli
 	require_agent
 	require_cmd python3 nsenter
 	[ -f "$FBFLOWS" ] || skip_all "$FBFLOWS not found"
 	load_module || fail "cannot load the module"
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+	ipv6_default_off || fail "cannot turn IPv6 off"
 	# Room for the flows of the test's own traffic too.
 	br_create "$BR" flow_limit=$((N + 100)) || fail "add-br $BR failed"
 	if ! ag_port "$NS_A" ga "$MAC_A" tag=100 ||

@@ -27,14 +27,11 @@ pjson() {
 }
 
 setup() {
-	local old
 	require_root
 	require_cli
 	require_cmd python3 ping
 	load_module || fail "cannot load the module"
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+	ipv6_default_off || fail "cannot turn IPv6 off"
 	mkdir -p "$FLOWBR_TMP/bin"
 	ln -s "$FLOWBR_CLI" "$FLOWBR_TMP/bin/ovs-vsctl"
 	VS=$FLOWBR_TMP/bin/ovs-vsctl

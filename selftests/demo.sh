@@ -54,16 +54,16 @@ ip link add eth0 type veth peer name uplink netns lan
 ip -n lan link set uplink up
 for v in 100:192.168.100.1 192:192.168.1.1 500:192.168.101.1; do
 	vid=${v%%:*}
-	ip -n lan link add link uplink name uplink.$vid type vlan id "$vid"
-	ip -n lan addr add "${v#*:}/24" dev uplink.$vid
-	ip -n lan link set uplink.$vid up
+	ip -n lan link add link uplink name "uplink.$vid" type vlan id "$vid"
+	ip -n lan addr add "${v#*:}/24" dev "uplink.$vid"
+	ip -n lan link set "uplink.$vid" up
 done
 ip link set eth0 up
 echo "  lan: gateway 192.168.100.1 (VLAN 100), 192.168.1.1 (VLAN 192), 192.168.101.1 (VLAN 500)"
 
 step "The agent: flowbrd learns MACs per VLAN and installs flows"
 run flowbrd --detach --pidfile "$DEMO_TMP/flowbrd.pid" 2>>"$DEMO_TMP/flowbrd.log"
-pgrep -x flowbrd >/dev/null && ok "flowbrd running" || bad "flowbrd did not start"
+if pgrep -x flowbrd >/dev/null; then ok "flowbrd running"; else bad "flowbrd did not start"; fi
 
 step "The user's ovs-vsctl commands, unchanged (ovs-vsctl is flowbr here)"
 run ovs-vsctl add-br solbr
@@ -114,9 +114,9 @@ libvirt_add vnet0 52:54:00:00:05:00 tag=500
 mkvm trunkvm vnet2
 for v in 100:192.168.100.60 192:192.168.1.60; do
 	vid=${v%%:*}
-	ip -n trunkvm link add link eth0 name eth0.$vid type vlan id "$vid"
-	ip -n trunkvm addr add "${v#*:}/24" dev eth0.$vid
-	ip -n trunkvm link set eth0.$vid up
+	ip -n trunkvm link add link eth0 name "eth0.$vid" type vlan id "$vid"
+	ip -n trunkvm addr add "${v#*:}/24" dev "eth0.$vid"
+	ip -n trunkvm link set "eth0.$vid" up
 done
 libvirt_add vnet2 52:54:00:00:02:02 trunk=6,100,192,221,300,400
 

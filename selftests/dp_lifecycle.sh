@@ -30,26 +30,14 @@ BCAST=ff:ff:ff:ff:ff:ff
 
 # dp_port NS HOSTIF ADDR MAC [ADD-PORT OPTIONS...]: netns NS (IPv6 off)
 # whose eth0 (ADDR, MAC) is linked to HOSTIF, added to $BR.
-dp_port() {
-	local ns=$1 hostif=$2 addr=$3 mac=$4
-	shift 4
-	ns_create "$ns" || return 1
-	nsrun "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 || return 1
-	ns_veth "$ns" "$hostif" "$addr" || return 1
-	ip -n "$ns" link set eth0 address "$mac" || return 1
-	flowbr add-port "$BR" "$hostif" "$@"
-}
+dp_port() { host_port "$BR" "$@"; }
 
 setup() {
-	local old
 	require_root
 	require_cli
 	require_cmd tcpdump python3 nsenter ping
 	load_module || fail "cannot load the module"
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+	ipv6_default_off || fail "cannot turn IPv6 off"
 
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! dp_port "$NS_A" pa 10.9.6.1/24 "$MAC_A" port_no=1 tag=100 ||

@@ -409,6 +409,27 @@ ns_veth_to() {
 	flowbr add-port "$br" "$hostif" "$@"
 }
 
+# ipv6_default_off: devices created from now on get no IPv6 (no autoconf
+# chatter in captures and counters); restored when the test exits.
+ipv6_default_off() {
+	local old
+	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6) || return 1
+	sysctl -qw net.ipv6.conf.default.disable_ipv6=1 || return 1
+	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+}
+
+# host_port BR NS HOSTIF ADDR MAC [ADD-PORT OPTIONS...]: a host on a flowbr
+# port: netns NS (IPv4 only) whose eth0 (ADDR unless empty, MAC) is a veth
+# to HOSTIF, which is added to bridge BR with OPTIONS (BR "-": not added).
+host_port() {
+	local br=$1 ns=$2 hostif=$3 addr=$4 mac=$5
+	shift 5
+	ns_create "$ns" || return 1
+	ns_veth "$ns" "$hostif" "$addr" || return 1
+	ip -n "$ns" link set eth0 address "$mac" || return 1
+	[ "$br" = - ] || flowbr add-port "$br" "$hostif" "$@"
+}
+
 # ns_vlan NS PARENT VID [ADDR/PLEN]: 802.1Q interface PARENT.VID in NS, up.
 ns_vlan() {
 	local ns=$1 parent=$2 vid=$3 addr=${4:-}
