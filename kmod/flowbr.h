@@ -348,6 +348,7 @@ void flowbr_br_notify(struct flowbr_bridge *br, u8 cmd);
 int flowbr_cmd_br_new(struct sk_buff *skb, struct genl_info *info);
 int flowbr_cmd_br_del(struct sk_buff *skb, struct genl_info *info);
 int flowbr_cmd_br_get(struct sk_buff *skb, struct genl_info *info);
+int flowbr_cmd_br_dump_start(struct netlink_callback *cb);
 int flowbr_cmd_br_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int flowbr_cmd_br_set(struct sk_buff *skb, struct genl_info *info);
 

@@ -209,6 +209,7 @@ static const struct genl_ops flowbr_genl_ops[] = {
 	{
 		.cmd = FLOWBR_CMD_BR_GET,
 		.doit = flowbr_cmd_br_get,
+		.start = flowbr_cmd_br_dump_start,
 		.dumpit = flowbr_cmd_br_dump,
 		.internal_flags = FLOWBR_NEED_RTNL | FLOWBR_NEED_BR,
 	},

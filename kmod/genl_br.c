@@ -55,6 +55,20 @@ static int flowbr_br_put_stats(struct sk_buff *skb, struct flowbr_bridge *br)
 	return 0;
 }
 
+/*
+ * Payload size of a bridge message at its largest: with FLOWBR_MAX_HANDLERS
+ * upcall pids it does not fit in NLMSG_DEFAULT_SIZE.
+ */
+static size_t flowbr_br_msg_size(void)
+{
+	return nla_total_size(IFNAMSIZ) +			/* BR_NAME */
+	       5 * nla_total_size(sizeof(u32)) +	/* IFINDEX ... FLOW_COUNT */
+	       nla_total_size(sizeof(u8)) +		/* MISS_POLICY */
+	       nla_total_size(0) +			/* BR_STATS */
+	       FLOWBR_BR_STATS_MAX * nla_total_size_64bit(sizeof(u64)) +
+	       nla_total_size(FLOWBR_MAX_HANDLERS * sizeof(u32));
+}
+
 int flowbr_br_fill(struct sk_buff *skb, struct flowbr_bridge *br, u32 portid,
 		   u32 seq, int flags, u8 cmd)
 {
@@ -96,7 +110,7 @@ cancel:
 
 void flowbr_br_notify(struct flowbr_bridge *br, u8 cmd)
 {
-	struct sk_buff *msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	struct sk_buff *msg = genlmsg_new(flowbr_br_msg_size(), GFP_KERNEL);
 
 	if (!msg)
 		return;
@@ -197,7 +211,7 @@ int flowbr_cmd_br_get(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int err;
 
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(flowbr_br_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	err = flowbr_br_fill(msg, br, info->snd_portid, info->snd_seq, 0,
@@ -209,25 +223,37 @@ int flowbr_cmd_br_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* Every dump skb must hold the largest bridge message. */
+int flowbr_cmd_br_dump_start(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = genlmsg_total_size(flowbr_br_msg_size());
+	return 0;
+}
+
 int flowbr_cmd_br_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct flowbr_net *fn = flowbr_pernet(sock_net(skb->sk));
 	struct flowbr_bridge *br;
 	long skip = cb->args[0], i = 0;
+	int err = 0;
 
 	rtnl_lock();
 	list_for_each_entry(br, &fn->bridges, node) {
 		if (i++ < skip)
 			continue;
-		if (flowbr_br_fill(skb, br, NETLINK_CB(cb->skb).portid,
-				   cb->nlh->nlmsg_seq, NLM_F_MULTI,
-				   FLOWBR_CMD_BR_GET)) {
+		err = flowbr_br_fill(skb, br, NETLINK_CB(cb->skb).portid,
+				     cb->nlh->nlmsg_seq, NLM_F_MULTI,
+				     FLOWBR_CMD_BR_GET);
+		if (err) {
 			i--;
 			break;
 		}
 	}
 	rtnl_unlock();
 	cb->args[0] = i;
+	/* Not even one bridge fitted: fail rather than end the dump early. */
+	if (err && !skb->len)
+		return err;
 	return skb->len;
 }
 

@@ -146,6 +146,16 @@ struct flowbr_port *flowbr_internal_create(struct flowbr_bridge *br,
 		NL_SET_ERR_MSG_MOD(extack, "Invalid interface name");
 		return ERR_PTR(-EINVAL);
 	}
+	/*
+	 * register_netdevice() would expand a "%d" template: the port (or
+	 * bridge) would get another name than the one asked for, and each
+	 * request a new one.
+	 */
+	if (strchr(name, '%')) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "Invalid interface name: '%' is not allowed (no name templates)");
+		return ERR_PTR(-EINVAL);
+	}
 	if (__dev_get_by_name(br->net, name)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "A network device with this name exists: pick another name, or add it as a netdev port (without type=internal)");
