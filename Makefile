@@ -4,6 +4,10 @@
 #   make            build kmod/flowbr.ko and the tools in genl-tool/
 #   make check      install what is missing, build, boot a VM, run selftests
 #                   (T=name or T=a,b runs only those tests)
+#   make check-debug  the same in a debug kernel (KASAN, kmemleak, lockdep,
+#                   UBSAN, ...; built once and cached, ~15-30 min the first
+#                   time), with the module built in build/debug-kmod/ and
+#                   FLOWBR_FULL=1 (the tests' full forms)
 #   make demo       build, boot, set up the seed topology and show it working
 #   make vm-shell   build, boot and drop into a shell inside the VM
 #   make bench      build, boot, benchmark flowbr against the Linux bridge,
@@ -20,8 +24,8 @@ VERSION := $(shell sed -n 's/^#define FLOWBR_VERSION "\(.*\)"/\1/p' kmod/version
 
 export KDIR
 
-.PHONY: all module tools clean check demo vm-shell deps \
-	install dkms-install need-deps bench install-systemd install-ovs-compat
+.PHONY: all module tools clean check check-debug debug-module demo vm-shell \
+	deps install dkms-install need-deps bench install-systemd install-ovs-compat
 
 all: module tools
 
@@ -49,6 +53,30 @@ need-deps:
 check: need-deps
 	$(MAKE) all
 	./selftests/vm/run.sh --tests $(if $(T),--only $(T))
+
+# The debug kernel (selftests/vm/debug-kernel.sh: built once, then cached in
+# ~/.cache/flowbr/linux-debug) and flowbr built against it out of the source
+# tree, in build/debug-kmod/, so kmod/flowbr.ko (for the distro kernel) stays.
+DEBUG_KMOD := $(CURDIR)/build/debug-kmod
+
+debug-module:
+	@mkdir -p build
+	./selftests/vm/debug-kernel.sh >build/.debug-kdir.tmp || { rm -f build/.debug-kdir.tmp; exit 1; }
+	mv build/.debug-kdir.tmp build/debug-kdir
+	rm -rf $(DEBUG_KMOD)/kmod/uapi
+	mkdir -p $(DEBUG_KMOD)/kmod
+	cp -p Kbuild $(DEBUG_KMOD)/
+	cp -pr kmod/Kbuild kmod/*.[ch] kmod/uapi $(DEBUG_KMOD)/kmod/
+	$(MAKE) -C "$$(tail -n 1 build/debug-kdir)" M=$(DEBUG_KMOD) modules
+
+check-debug: need-deps
+	@mkdir -p build
+	$(MAKE) tools
+	$(MAKE) debug-module
+	KDIR="$$(tail -n 1 build/debug-kdir)" FLOWBR_FULL=$${FLOWBR_FULL-1} \
+		VM_TIMEOUT=$${VM_TIMEOUT:-7200} FLOWBR_TEST_TIMEOUT=$${FLOWBR_TEST_TIMEOUT:-1800} \
+		FLOWBR_KO=$(DEBUG_KMOD)/kmod/flowbr.ko \
+		./selftests/vm/run.sh --tests $(if $(T),--only $(T))
 
 demo: need-deps
 	$(MAKE) all

@@ -21,12 +21,23 @@ SLAB_TOL_KB=${FLOWBR_LEAK_TOLERANCE_KB:-512}
 VMALLOC_TOL_KB=512
 PERCPU_TOL_KB=64
 
+# shrink_slabs: give empty and per-CPU partial slabs back. On KASAN kernels
+# this also drains the quarantine, where freed objects stay (and count in
+# Slab) until it is full: without it, any allocation churn looks like a leak.
+shrink_slabs() {
+	local d
+	for d in /sys/kernel/slab/*; do
+		[ -L "$d" ] || echo 1 2>/dev/null >"$d/shrink" || true
+	done
+}
+
 # mem_snapshot FILE: kernel memory counters after dropping caches.
 mem_snapshot() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	sleep 1
 	echo 3 >/proc/sys/vm/drop_caches
+	shrink_slabs
 	awk '/^(Slab|VmallocUsed|Percpu):/ { sub(":", "", $1); print $1, $2 }' \
 		/proc/meminfo >"$1.meminfo"
 	# name, bytes in use

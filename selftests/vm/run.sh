@@ -326,16 +326,18 @@ chmod 0755 "$RUN/job/fbvm/job.sh"
 	echo "FBVM_MODE='$([ "$mode" = shell ] && echo shell || echo batch)'"
 	echo "FBVM_REPO='$REPO'"
 	echo "FBVM_TERM='${TERM:-vt100}'"
+	echo "FBVM_KDIR='$CUSTOM_KDIR'"
 } >"$RUN/job/fbvm/env"
 (cd "$RUN/job" && find . -print | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
 	gzip -1 >"$RUN/job.cpio.gz"
 cat "$BASE_IMG" "$RUN/job.cpio.gz" >"$RUN/initrd.img"
 
 if [ "$mode" = tests ] || [ "$mode" = script ] || [ "$mode" = shell ]; then
-	if [ -f "$REPO/kmod/flowbr.ko" ] && command -v modinfo >/dev/null; then
-		vm=$(modinfo -F vermagic "$REPO/kmod/flowbr.ko" 2>/dev/null | cut -d' ' -f1)
+	ko=${FLOWBR_KO:-$REPO/kmod/flowbr.ko}
+	if [ -f "$ko" ] && command -v modinfo >/dev/null; then
+		vm=$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)
 		if [ -n "$vm" ] && [ "$vm" != "$KVER" ]; then
-			msg "warning: kmod/flowbr.ko is built for $vm, the VM runs $KVER"
+			msg "warning: $ko is built for $vm, the VM runs $KVER"
 		fi
 	fi
 fi

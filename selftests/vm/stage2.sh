@@ -11,6 +11,21 @@ OUT=/dev/ttyS1
 # shellcheck source=/dev/null
 . /run/fbvm/env
 
+# A kernel tree booted in place (KDIR, e.g. the debug kernel) has no
+# /lib/modules/KVER: give it one (in the overlay) from the tree's module
+# lists, so that modprobe of a built-in module (veth, 8021q, ...) succeeds
+# as it does on an installed kernel.
+kver=$(uname -r)
+if [ -n "${FBVM_KDIR:-}" ] && [ ! -e "/lib/modules/$kver" ] &&
+	[ -f "$FBVM_KDIR/modules.builtin" ]; then
+	mkdir -p "/lib/modules/$kver"
+	for f in modules.builtin modules.builtin.modinfo modules.order; do
+		[ -f "$FBVM_KDIR/$f" ] && cp "$FBVM_KDIR/$f" "/lib/modules/$kver/"
+	done
+	ln -s "$FBVM_KDIR" "/lib/modules/$kver/build"
+	depmod -a "$kver" >/dev/console 2>&1
+fi
+
 # On kernels with kmemleak (debug kernels): forget what boot leaked, then
 # report what leaked while the job ran along with the kernel log.
 KMEMLEAK=/sys/kernel/debug/kmemleak
