@@ -140,6 +140,15 @@ enum flowbr_drop_reason flowbr_vlan_ingress(const struct flowbr_vlan_cfg *cfg,
 		return FLOWBR_DROP_UNSPEC;
 	}
 
+	/*
+	 * A priority tag over another VLAN tag is the double-tagging trick:
+	 * it would leave an untagged port still tagged with the inner VID.
+	 * No host sends it; refuse it like a tagged frame.
+	 */
+	if (in->tagged && eth_type_vlan(eth_hdr(skb)->h_proto))
+		return cfg->mode == FLOWBR_VLAN_ACCESS ?
+			FLOWBR_DROP_VLAN_TAGGED : FLOWBR_DROP_VLAN_INVALID;
+
 	/* Untagged or priority-tagged. */
 	switch (cfg->mode) {
 	case FLOWBR_VLAN_TRUNK:
