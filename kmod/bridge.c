@@ -14,7 +14,7 @@ struct flowbr_bridge *flowbr_bridge_find(struct net *net, const char *name,
 				lockdep_rtnl_is_held()) {
 		if (name && strcmp(flowbr_br_name(br), name))
 			continue;
-		if (ifindex && br->local->dev->ifindex != ifindex)
+		if (ifindex && br->ifindex != ifindex)
 			continue;
 		return br;
 	}
@@ -75,6 +75,8 @@ struct flowbr_bridge *flowbr_bridge_create(struct net *net, const char *name,
 		goto err_flows;
 	}
 	br->local = local;
+	strscpy(br->name, local->dev->name, sizeof(br->name));
+	br->ifindex = local->dev->ifindex;
 	err = flowbr_port_link(br, local, FLOWBR_PORT_LOCAL, extack);
 	if (WARN_ON(err))
 		goto err_local;

@@ -161,6 +161,14 @@ struct flowbr_bridge {
 	bool dead;
 	struct net *net;
 	struct flowbr_port *local;	/* port 0, its netdev names the bridge */
+	/*
+	 * The local netdev's name and ifindex, for paths that hold a bridge
+	 * reference but not RTNL (flow commands, upcalls, events): the local
+	 * port itself is freed while the bridge is being destroyed. The name
+	 * follows renames (under RTNL); a racing reader sees a valid string.
+	 */
+	char name[IFNAMSIZ];
+	int ifindex;
 	struct list_head port_list;	/* RCU */
 	unsigned int n_ports;
 
@@ -197,7 +205,7 @@ static inline struct flowbr_net *flowbr_pernet(struct net *net)
 
 static inline const char *flowbr_br_name(const struct flowbr_bridge *br)
 {
-	return br->local->dev->name;
+	return br->name;
 }
 
 /* Result of ingress VLAN classification. */

@@ -80,7 +80,7 @@ int flowbr_br_fill(struct sk_buff *skb, struct flowbr_bridge *br, u32 portid,
 	if (!hdr)
 		return -EMSGSIZE;
 	if (nla_put_string(skb, FLOWBR_A_BR_NAME, flowbr_br_name(br)) ||
-	    nla_put_u32(skb, FLOWBR_A_BR_IFINDEX, br->local->dev->ifindex))
+	    nla_put_u32(skb, FLOWBR_A_BR_IFINDEX, br->ifindex))
 		goto cancel;
 	if (cmd != FLOWBR_CMD_BR_DEL) {
 		if (nla_put_u32(skb, FLOWBR_A_BR_FLOW_LIMIT, br->flow_limit) ||

@@ -423,7 +423,7 @@ void flowbr_flush_notify(struct flowbr_bridge *br,
 	hdr = flowbr_genl_put(msg, 0, 0, 0, FLOWBR_CMD_FLOW_FLUSH);
 	if (!hdr ||
 	    nla_put_string(msg, FLOWBR_A_BR_NAME, flowbr_br_name(br)) ||
-	    nla_put_u32(msg, FLOWBR_A_BR_IFINDEX, br->local->dev->ifindex) ||
+	    nla_put_u32(msg, FLOWBR_A_BR_IFINDEX, br->ifindex) ||
 	    nla_put_u32(msg, FLOWBR_A_BR_FLOW_COUNT, n) ||
 	    (f && f->by_port && nla_put_u32(msg, FLOWBR_A_PORT_NO, f->port_no)) ||
 	    (f && f->by_vlan && nla_put_u16(msg, FLOWBR_A_VLAN, f->vlan)) ||

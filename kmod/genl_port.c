@@ -87,7 +87,7 @@ static int flowbr_port_fill(struct sk_buff *skb, struct flowbr_port *port,
 		return -EMSGSIZE;
 	cfg = rcu_dereference_rtnl(port->vlan);
 	if (nla_put_string(skb, FLOWBR_A_BR_NAME, flowbr_br_name(br)) ||
-	    nla_put_u32(skb, FLOWBR_A_BR_IFINDEX, br->local->dev->ifindex) ||
+	    nla_put_u32(skb, FLOWBR_A_BR_IFINDEX, br->ifindex) ||
 	    nla_put_u32(skb, FLOWBR_A_PORT_NO, port->port_no) ||
 	    nla_put_string(skb, FLOWBR_A_PORT_NAME, port->dev->name) ||
 	    nla_put_u32(skb, FLOWBR_A_PORT_IFINDEX, port->dev->ifindex) ||

@@ -287,6 +287,9 @@ static int flowbr_netdev_event(struct notifier_block *nb,
 		}
 		break;
 	case NETDEV_CHANGENAME:
+		if (port == port->br->local)
+			strscpy(port->br->name, dev->name,
+				sizeof(port->br->name));
 		flowbr_port_notify(port, FLOWBR_CMD_PORT_SET);
 		break;
 	}

@@ -198,7 +198,7 @@ static int flowbr_upcall_fill(struct sk_buff *msg, struct flowbr_bridge *br,
 	hdr = genlmsg_put(msg, 0, 0, &flowbr_genl_family, 0, FLOWBR_CMD_UPCALL);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u32(msg, FLOWBR_A_BR_IFINDEX, br->local->dev->ifindex) ||
+	if (nla_put_u32(msg, FLOWBR_A_BR_IFINDEX, br->ifindex) ||
 	    nla_put_string(msg, FLOWBR_A_BR_NAME, flowbr_br_name(br)) ||
 	    flowbr_put_key(msg, &cb->key))
 		goto cancel;
