@@ -434,7 +434,7 @@ enum flowbr_port_stats {
  *	outer tag
  * @FLOWBR_DROP_MISS: ingress: missed the flow table under miss policy drop
  * @FLOWBR_DROP_MTU: egress: larger than the port's MTU
- * @FLOWBR_DROP_DOWN: egress: the port's netdev is down
+ * @FLOWBR_DROP_DOWN: egress: the port's netdev is down or has no carrier
  * @FLOWBR_DROP_NOMEM: either: a copy or header change failed for memory
  * @FLOWBR_DROP_TX_ERROR: egress: the netdev refused the frame
  * @FLOWBR_DROP_LOOP: egress: output to the ingress port was skipped
