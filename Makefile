@@ -11,7 +11,8 @@
 #   make demo       build, boot, set up the seed topology and show it working
 #   make vm-shell   build, boot and drop into a shell inside the VM
 #   make bench      build, boot, benchmark flowbr against the Linux bridge,
-#                   Open vSwitch and bare veth (results in build/bench/)
+#                   Open vSwitch and bare veth (results in build/bench/;
+#                   BENCH=F1,F5 runs only those scenarios, RUNS=N runs each)
 #   make deps       apt-install the build and test dependencies (root)
 #   make install    install the module (depmod) and the tools
 #   make dkms-install  register the tree with DKMS
@@ -23,6 +24,7 @@ PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^#define FLOWBR_VERSION "\(.*\)"/\1/p' kmod/version.h)
 
 export KDIR
+comma := ,
 
 .PHONY: all module tools clean check check-debug debug-module demo vm-shell \
 	deps install dkms-install need-deps bench install-systemd install-ovs-compat
@@ -90,7 +92,9 @@ vm-shell: need-deps
 # results out to build/bench/ (see Documentation/performance.md).
 bench: need-deps
 	$(MAKE) all
-	./selftests/bench/bench.sh
+	$(if $(BENCH),FLOWBR_BENCH_SCENARIOS="$(subst $(comma), ,$(BENCH))") \
+	$(if $(RUNS),FLOWBR_BENCH_RUNS=$(RUNS)) \
+		./selftests/bench/bench.sh
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install

@@ -36,9 +36,9 @@ static const struct subcmd cmds[] = {
 	  "  miss_policy=P    what to do with a miss no agent takes: flood "
 	  "(default) or drop\n"
 	  "  upcall_queue=N   upcalls that may wait per CPU (1-65536, default "
-	  "1024)\n"
+	  "4096)\n"
 	  "  upcall_rate=N    upcalls per second per port (0 = unlimited, "
-	  "default 20000)\n"
+	  "default 50000)\n"
 	  "Example: flowbr add-br solbr miss_policy=flood\n" },
 	{ "del-br", cmd_del_br, "del-br BR",
 	  "delete a bridge with all its ports and flows", NULL },

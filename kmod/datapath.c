@@ -54,18 +54,28 @@ static bool flowbr_fits_mtu(const struct net_device *dev,
 	return false;
 }
 
-/* Send one skb out of @port; consumes it. */
+/*
+ * Can @port transmit at all? Checked before an output gets its skb (or a
+ * clone of it), so that a port that is down or without carrier (the
+ * bridge's own local port, a VM that is shut off) costs no clone.
+ */
+static bool flowbr_port_usable(struct flowbr_port *port)
+{
+	const struct net_device *dev = port->dev;
+
+	if (likely((dev->flags & IFF_UP) && netif_carrier_ok(dev)))
+		return true;
+	flowbr_port_count_drop(port, FLOWBR_DROP_DOWN);
+	return false;
+}
+
+/* Send one skb out of @port (usable); consumes it. */
 static void flowbr_send(struct flowbr_port *port, struct sk_buff *skb,
 			const struct flowbr_output *out, u16 prio)
 {
 	struct net_device *dev = port->dev;
 	unsigned int len;
 
-	if (unlikely(!(dev->flags & IFF_UP))) {
-		flowbr_port_count_drop(port, FLOWBR_DROP_DOWN);
-		kfree_skb(skb);
-		return;
-	}
 	if (unlikely(!flowbr_fits_mtu(dev, skb))) {
 		flowbr_port_count_drop(port, FLOWBR_DROP_MTU);
 		kfree_skb(skb);
@@ -82,8 +92,9 @@ static void flowbr_send(struct flowbr_port *port, struct sk_buff *skb,
 }
 
 /*
- * Run an output list. The last output gets @skb itself, the others clones:
- * no copy is made for a single output.
+ * Run an output list. The last usable output gets @skb itself, the others
+ * clones: no copy is made for a single output, and none for ports that
+ * cannot transmit.
  */
 void flowbr_dp_execute(struct flowbr_bridge *br, struct sk_buff *skb,
 		       const struct flowbr_output *out, unsigned int n,
@@ -102,6 +113,8 @@ void flowbr_dp_execute(struct flowbr_bridge *br, struct sk_buff *skb,
 			flowbr_port_count_drop(port, FLOWBR_DROP_LOOP);
 			continue;
 		}
+		if (unlikely(!flowbr_port_usable(port)))
+			continue;
 		if (prev) {
 			clone = skb_clone(skb, GFP_ATOMIC);
 			if (likely(clone))
@@ -137,6 +150,8 @@ void flowbr_dp_miss_policy(struct flowbr_bridge *br, struct flowbr_port *in,
 			continue;
 		if (!flowbr_vlan_egress(rcu_dereference(port->vlan), vlan,
 					&out))
+			continue;
+		if (!flowbr_port_usable(port))
 			continue;
 		if (prev) {
 			clone = skb_clone(skb, GFP_ATOMIC);

@@ -18,8 +18,12 @@
 
 /* How long a key counts as in flight after its upcall was queued. */
 #define FLOWBR_DEDUP_TIME	(HZ / 10)
-/* Room for an upcall's attributes besides the packet. */
-#define FLOWBR_UPCALL_OVERHEAD	256
+/*
+ * Room for an upcall's attributes besides the packet: headers 20, ifindex
+ * 8, name 20, key 44. Datagrams are charged to the agent's receive buffer
+ * by their allocated size, so this is kept close to what is used.
+ */
+#define FLOWBR_UPCALL_OVERHEAD	128
 
 static void flowbr_upcall_work(struct work_struct *work);
 

@@ -294,7 +294,7 @@ run_m1() {
 # has not changed for 2 s); the rate = that / the time from the start of
 # the burst to when it was first seen.
 run_b1() {
-	local sys=$1 f0 l0 r0 w0 r1 w1 l1 res t1 tb tpeak peak f now tchange last
+	local sys=$1 f0 l0 r0 w0 r1 w1 l1 res t1 tb tpeak peak f now tchange last usec
 	scen_roles B1
 	setup_one "$sys" B1 || return 0
 	msg "== B1 $sys: $NSRC new source MACs at full rate"
@@ -306,7 +306,14 @@ run_b1() {
 	traffic "$sys"
 	res=$(pktgen "$sys" "${TA[@]}" count="$NSRC")
 	t1=$(now_ms)
-	tb=$((t1 - $(kv_get usec "$res") / 1000)) # when the burst started
+	if ! usec=$(kv_get usec "$res"); then
+		# (an arithmetic error would end the whole driver, leaving the
+		# agents running and the namespaces behind)
+		emit type=error scenario=B1 system="$sys" error="pktgen failed: $res"
+		teardown_one "$sys"
+		return 0
+	fi
+	tb=$((t1 - usec / 1000)) # when the burst started
 	peak=$("${sys}_flows")
 	tpeak=$t1
 	last=$peak

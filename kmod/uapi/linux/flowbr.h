@@ -40,9 +40,9 @@
 
 #define FLOWBR_DEFAULT_FLOW_LIMIT	200000
 #define FLOWBR_MAX_FLOW_LIMIT		4000000
-#define FLOWBR_DEFAULT_UPCALL_QUEUE	1024
+#define FLOWBR_DEFAULT_UPCALL_QUEUE	4096
 #define FLOWBR_MAX_UPCALL_QUEUE		65536
-#define FLOWBR_DEFAULT_UPCALL_RATE	20000
+#define FLOWBR_DEFAULT_UPCALL_RATE	50000
 #define FLOWBR_MAX_ACTIONS		FLOWBR_MAX_PORTS
 #define FLOWBR_MAX_HANDLERS		1024
 
@@ -434,7 +434,7 @@ enum flowbr_port_stats {
  *	outer tag
  * @FLOWBR_DROP_MISS: ingress: missed the flow table under miss policy drop
  * @FLOWBR_DROP_MTU: egress: larger than the port's MTU
- * @FLOWBR_DROP_DOWN: egress: the port's netdev is down
+ * @FLOWBR_DROP_DOWN: egress: the port's netdev is down or has no carrier
  * @FLOWBR_DROP_NOMEM: either: a copy or header change failed for memory
  * @FLOWBR_DROP_TX_ERROR: egress: the netdev refused the frame
  * @FLOWBR_DROP_LOOP: egress: output to the ingress port was skipped
