@@ -16,7 +16,7 @@
 #   module's refcount 0 and rmmod works;
 # - race: `ip link del` (or a move to another netns) of a port's netdev in
 #   parallel with `flowbr del-port`, and flows to the port being added
-#   meanwhile, 20 times (200 in full): one of them wins, the other fails
+#   meanwhile, 10 times (200 in full): one of them wins, the other fails
 #   cleanly ("No such port") or not at all; the port, every flow using it
 #   and its netdev are gone every time;
 # - rmmod while flowbrd holds its sockets and pings and new-MAC frames
@@ -37,7 +37,7 @@ FBFLOWS="$SELFTEST_DIR/bench/fbflows.py"
 if [ -n "${FLOWBR_FULL:-}" ]; then
 	CHURN_SECS=60 RACE_ITERS=200
 else
-	CHURN_SECS=20 RACE_ITERS=20
+	CHURN_SECS=20 RACE_ITERS=10
 fi
 
 setup() {
