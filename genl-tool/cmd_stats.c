@@ -39,7 +39,8 @@ static void text_port(const struct fb_port *p)
 	for (i = 0; i < N_ELEM(port_counters); i++)
 		printf(" %s=%" PRIu64, port_counters[i].name,
 		       p->stats[port_counters[i].attr]);
-	printf(" upcalls=%" PRIu64 "\n", p->upcalls);
+	printf(" upcalls=%" PRIu64 " upcalls_lost=%" PRIu64 "\n",
+	       p->upcalls, p->upcalls_lost);
 	printf("    drops:");
 	for (i = FLOWBR_DROP_UNSPEC + 1; i <= FLOWBR_DROP_MAX; i++)
 		printf(" %s=%" PRIu64, fb_drop_name(i), p->drops[i]);
@@ -72,6 +73,7 @@ static void json_stats(struct cli *c, const struct fb_br *br,
 			json_u64(j, port_counters[i].name,
 				 p->stats[port_counters[i].attr]);
 		json_u64(j, "upcalls", p->upcalls);
+		json_u64(j, "upcalls_lost", p->upcalls_lost);
 		json_obj_open(j, "drops");
 		for (i = FLOWBR_DROP_UNSPEC + 1; i <= FLOWBR_DROP_MAX; i++)
 			json_u64(j, fb_drop_name(i), p->drops[i]);

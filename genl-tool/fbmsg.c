@@ -212,6 +212,7 @@ int fb_parse_port(const struct nlmsghdr *nlh, struct fb_port *port)
 	if (trunks)
 		memcpy(port->trunks, trunks, FLOWBR_VLAN_BITMAP_LEN);
 	fbnl_get_u64(tb[FLOWBR_A_PORT_UPCALLS], &port->upcalls);
+	fbnl_get_u64(tb[FLOWBR_A_PORT_UPCALLS_LOST], &port->upcalls_lost);
 	if (tb[FLOWBR_A_PORT_STATS])
 		parse_port_stats(tb[FLOWBR_A_PORT_STATS], port);
 	return 0;
@@ -322,7 +323,7 @@ static const char *const top_names[] = {
 	NAME(FLOWBR_A_PORT_STATS), NAME(FLOWBR_A_KEY),
 	NAME(FLOWBR_A_ACTIONS), NAME(FLOWBR_A_FLOW_STATS),
 	NAME(FLOWBR_A_PACKET), NAME(FLOWBR_A_VLAN), NAME(FLOWBR_A_MAC),
-	NAME(FLOWBR_A_PORT_UPCALLS),
+	NAME(FLOWBR_A_PORT_UPCALLS), NAME(FLOWBR_A_PORT_UPCALLS_LOST),
 };
 static const char *const key_names[] = {
 	NAME(FLOWBR_KEY_IN_PORT), NAME(FLOWBR_KEY_VLAN),

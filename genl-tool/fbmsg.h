@@ -51,6 +51,7 @@ struct fb_port {
 	uint16_t tag;
 	uint8_t trunks[FLOWBR_VLAN_BITMAP_LEN];	/* all clear: every VLAN */
 	uint64_t upcalls;
+	uint64_t upcalls_lost;	/* misses not upcalled: the miss policy took them */
 	bool has_stats;
 	uint64_t stats[FLOWBR_PORT_STATS_MAX + 1];
 	uint64_t drops[FLOWBR_DROP_MAX + 1];

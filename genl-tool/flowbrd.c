@@ -329,10 +329,47 @@ static int write_pidfile(const char *path)
 
 /* ---- main loop ---- */
 
+/* The module was unloaded: its family (and every bridge) is gone. */
+static bool family_gone;
+
 static int ev_cb(const struct nlmsghdr *nlh, void *data)
 {
-	bridges_handle_event(data, nlh);
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	uint16_t id;
+
+	if (nlh->nlmsg_type == agent.family) {
+		bridges_handle_event(data, nlh);
+	} else if (nlh->nlmsg_type == GENL_ID_CTRL &&
+		   fbnl_cmd(nlh) == CTRL_CMD_DELFAMILY &&
+		   fbnl_parse(nlh, tb, CTRL_ATTR_MAX) >= 0 &&
+		   fbnl_get_u16(tb[CTRL_ATTR_FAMILY_ID], &id) &&
+		   id == agent.family) {
+		family_gone = true;
+	}
 	return MNL_CB_OK;
+}
+
+/*
+ * Follow the generic netlink controller's notifications on @ev too, to
+ * notice rmmod: nothing else tells (the handler sockets just go quiet, and
+ * a reloaded module gets a new family id and new bridges).
+ */
+static int join_ctrl_notify(struct fbnl *ev)
+{
+	struct fbnl ctrl = { 0 };
+	int id, err;
+
+	err = fbnl_open(&ctrl, "nlctrl", 2);
+	if (err)
+		return err;
+	id = fbnl_group_id(&ctrl, "notify");
+	fbnl_close(&ctrl);
+	if (id < 0)
+		return id;
+	if (mnl_socket_setsockopt(ev->sock, NETLINK_ADD_MEMBERSHIP, &id,
+				  sizeof(id)) < 0)
+		return -errno;
+	return 0;
 }
 
 /* Returns false when it is time to stop. */
@@ -372,6 +409,12 @@ static bool main_loop(struct fbnl *req, struct fbnl *ev, int sfd)
 			}
 			if (r < 0)
 				break;
+		}
+		if (family_gone) {
+			alog(LOG_ERR, "the flowbr module was unloaded: "
+			     "stopping (start flowbrd again once it is "
+			     "loaded)");
+			return false;
 		}
 	}
 	if (resync)
@@ -436,6 +479,8 @@ int main(int argc, char **argv)
 	err = fbnl_open(&ev, FLOWBR_GENL_NAME, FLOWBR_GENL_VERSION);
 	if (!err)
 		err = fbnl_join_group(&ev, FLOWBR_MCGRP_EVENTS);
+	if (!err)
+		err = join_ctrl_notify(&ev);
 	if (err) {
 		alog(LOG_ERR, "cannot join the '%s' multicast group: %s",
 		     FLOWBR_MCGRP_EVENTS, strerror(-err));
@@ -466,7 +511,8 @@ int main(int argc, char **argv)
 		;
 	ret = 0;
 	/* Misses take the kernel's miss policy from now on; flows stay. */
-	bridges_register_all(&req, false);
+	if (!family_gone)
+		bridges_register_all(&req, false);
 stop:
 	agent.stopping = 1;
 	if (write(agent.stop_fd, &one, sizeof(one)) < 0)

@@ -87,10 +87,36 @@ void flowbr_flow_release(struct flowbr_flow *flow)
 }
 
 /*
+ * Are @flow's in_port and output ports all on the bridge? Called under
+ * flow_lock: a port is unlinked from br->ports[] before its flows are
+ * flushed under that lock, so a port seen here either still exists or its
+ * flush comes after us and takes this flow with it. Checking before taking
+ * the lock (as the command does, for a clear error) is not enough: the
+ * port can go in between, and the flow would outlive it, waiting for the
+ * next port to get its number.
+ */
+static bool flowbr_flow_ports_exist(struct flowbr_bridge *br,
+				    const struct flowbr_flow *flow)
+{
+	const struct flowbr_actions *acts;
+	u32 i;
+
+	lockdep_assert_held(&br->flow_lock);
+	if (!rcu_access_pointer(br->ports[flow->key.in_port]))
+		return false;
+	acts = rcu_dereference_protected(flow->acts, 1);
+	for (i = 0; i < acts->n; i++)
+		if (!rcu_access_pointer(br->ports[acts->out[i].port_no]))
+			return false;
+	return true;
+}
+
+/*
  * Insert @flow. If a flow with the same key exists: -EEXIST under @excl,
  * otherwise its actions are replaced by @flow's (the old ones are returned
  * in *@replace for the caller to free after a grace period, and @flow is
- * freed). Returns 0 or a negative errno.
+ * freed); -ENOENT if one of its ports is gone. Returns 0 or a negative
+ * errno.
  */
 int flowbr_flow_insert(struct flowbr_bridge *br, struct flowbr_flow *flow,
 		       bool excl, struct flowbr_actions **replace,
@@ -101,6 +127,12 @@ int flowbr_flow_insert(struct flowbr_bridge *br, struct flowbr_flow *flow,
 
 	*replace = NULL;
 	mutex_lock(&br->flow_lock);
+	if (!flowbr_flow_ports_exist(br, flow)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "A port of the flow was removed while it was being added");
+		err = -ENOENT;
+		goto out;
+	}
 	old = rhashtable_lookup_fast(&br->flows, &flow->key,
 				     flowbr_flow_params);
 	if (old) {

@@ -48,6 +48,7 @@ struct flowbr_pcpu_port_stats {
 	u64 tx_packets;
 	u64 tx_bytes;
 	u64 upcalls;
+	u64 upcalls_lost;
 	u64 drops[__FLOWBR_DROP_MAX];
 	struct u64_stats_sync syncp;
 };

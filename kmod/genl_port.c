@@ -45,12 +45,15 @@ static int flowbr_port_put_stats(struct sk_buff *skb, struct flowbr_port *port)
 		sum.tx_packets += v.tx_packets;
 		sum.tx_bytes += v.tx_bytes;
 		sum.upcalls += v.upcalls;
+		sum.upcalls_lost += v.upcalls_lost;
 		for (r = 0; r < __FLOWBR_DROP_MAX; r++)
 			sum.drops[r] += v.drops[r];
 	}
 
 	if (nla_put_u64_64bit(skb, FLOWBR_A_PORT_UPCALLS, sum.upcalls,
-			      FLOWBR_A_PAD))
+			      FLOWBR_A_PAD) ||
+	    nla_put_u64_64bit(skb, FLOWBR_A_PORT_UPCALLS_LOST,
+			      sum.upcalls_lost, FLOWBR_A_PAD))
 		return -EMSGSIZE;
 	nest = nla_nest_start(skb, FLOWBR_A_PORT_STATS);
 	if (!nest ||

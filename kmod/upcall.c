@@ -110,6 +110,18 @@ static bool flowbr_upcall_allowed(struct flowbr_port *port, u32 rate)
 	return true;
 }
 
+/* A miss of @port that will not reach the agent (softirq or BH off). */
+static void flowbr_upcall_lost(struct flowbr_bridge *br,
+			       struct flowbr_port *port)
+{
+	struct flowbr_pcpu_port_stats *s = this_cpu_ptr(port->stats);
+
+	flowbr_br_stat_inc(br, lost);
+	u64_stats_update_begin(&s->syncp);
+	s->upcalls_lost++;
+	u64_stats_update_end(&s->syncp);
+}
+
 static void flowbr_upcall_queue(struct flowbr_bridge *br,
 				struct flowbr_upq *q, struct sk_buff *skb)
 {
@@ -133,7 +145,7 @@ void flowbr_upcall(struct flowbr_bridge *br, struct flowbr_port *in,
 	if (!rcu_access_pointer(br->handlers) ||
 	    skb_queue_len(&q->skbs) >= READ_ONCE(br->upcall_queue) ||
 	    !flowbr_upcall_allowed(in, READ_ONCE(br->upcall_rate))) {
-		flowbr_br_stat_inc(br, lost);
+		flowbr_upcall_lost(br, in);
 		goto fallback;
 	}
 
@@ -243,12 +255,14 @@ static void flowbr_upcall_fail(struct flowbr_bridge *br,
 		const struct flowbr_upcall_cb *cb = FLOWBR_UPCALL_CB(skb);
 		u16 vlan = cb->key.vlan, prio = cb->prio;
 
-		flowbr_br_stat_inc(br, lost);
 		in = rcu_dereference(br->ports[cb->key.in_port]);
 		if (!in) {
+			/* The port went while its miss was queued. */
+			flowbr_br_stat_inc(br, lost);
 			kfree_skb(skb);
 			continue;
 		}
+		flowbr_upcall_lost(br, in);
 		flowbr_dp_miss_policy(br, in, skb, vlan, prio);
 	}
 	rcu_read_unlock();

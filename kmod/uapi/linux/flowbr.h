@@ -176,6 +176,10 @@ enum flowbr_cmd {
  * @FLOWBR_A_VLAN: u16, a VLAN (0 .. %FLOWBR_VID_MAX) used as a filter
  * @FLOWBR_A_MAC: binary, ETH_ALEN bytes, a MAC used as a filter
  * @FLOWBR_A_PORT_UPCALLS: u64, upcalls sent for misses on this port
+ * @FLOWBR_A_PORT_UPCALLS_LOST: u64, misses on this port that could not be
+ *	upcalled (no agent, the port's upcall rate or the upcall queue
+ *	exceeded, the agent's socket full or gone) and took the miss policy:
+ *	the port's share of the bridge's %FLOWBR_BR_STATS_LOST
  * @__FLOWBR_A_MAX: internal
  * @FLOWBR_A_MAX: highest attribute number
  */
@@ -208,6 +212,7 @@ enum flowbr_attr {
 	FLOWBR_A_VLAN,
 	FLOWBR_A_MAC,
 	FLOWBR_A_PORT_UPCALLS,
+	FLOWBR_A_PORT_UPCALLS_LOST,
 
 	/* add new attributes above here */
 	__FLOWBR_A_MAX,
