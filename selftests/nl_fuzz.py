@@ -70,6 +70,7 @@ def define(text, name):
 
 
 def nla(t, data):
+    data = data[:0xffff - 4]		# nla_len is 16 bits
     n = 4 + len(data)
     return struct.pack("=HH", n, t) + data + b"\0" * (-n % 4)
 
@@ -478,7 +479,7 @@ class Fuzzer:
             return nla(t | NLA_F_NESTED, inner)
         if r == 7:			# bad nla_len, kept inside the message
             bad = self.rnd.choice([0, 1, 3, ln + 4, ln + 100, 0xffff])
-            return struct.pack("=HH", bad, t) + a[4:]
+            return struct.pack("=HH", min(bad, 0xffff), t) + a[4:]
         if r == 8:			# unknown type
             return nla(self.rnd.choice([self.attr_max + 1, self.attr_max + 7,
                                         0x3fff, 0]), data)
