@@ -38,7 +38,7 @@ static const struct subcmd cmds[] = {
 	  "  upcall_queue=N   upcalls that may wait per CPU (1-65536, default "
 	  "4096)\n"
 	  "  upcall_rate=N    upcalls per second per port (0 = unlimited, "
-	  "default 50000)\n"
+	  "default 20000)\n"
 	  "Example: flowbr add-br solbr miss_policy=flood\n" },
 	{ "del-br", cmd_del_br, "del-br BR",
 	  "delete a bridge with all its ports and flows", NULL },

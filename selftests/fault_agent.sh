@@ -323,11 +323,14 @@ test_slow_agent() {
 	log "agent stopped, socket full: $m new-MAC frames A -> B: received (distinct, duplicates) $got; lost +$((l1 - l0)), fallback +$((f1 - f0)), upcalls +$((u1 - u0)), upcalls_lost on A +$((p1 - p0))"
 	check kill -0 "$apid"
 	check_eq "$(ps -o stat= -p "$apid" | cut -c1)" T "state of the stopped agent"
-	check_eq "$got" "$m 0" "frames received at B while the agent is stopped"
-	check_eq "$((u1 - u0))" 0 "upcalls delivered to the full socket"
-	check test $((l1 - l0)) -ge "$m"
-	check test $((f1 - f0)) -ge "$m"
-	check test $((p1 - p0)) -ge "$m"
+	# Each frame was flooded at once, or (when a small upcall message still
+	# fitted the socket) queued to the agent, which sends it on later.
+	check_eq "$(( ${got%% *} + u1 - u0 )) ${got#* }" "$m 0" \
+		"frames received at B while the agent is stopped + upcalls delivered, duplicates"
+	check test $((u1 - u0)) -le 5
+	check test $((l1 - l0)) -ge $((m - (u1 - u0)))
+	check test $((f1 - f0)) -ge $((m - (u1 - u0)))
+	check test $((p1 - p0)) -ge $((m - (u1 - u0)))
 	# The agent wakes up, works through its backlog and learns again.
 	kill -CONT "$apid"
 	wait_for 120 eval '[ "$(agent_stat upcalls 2>/dev/null || echo 0)" -gt 1000 ]' ||
