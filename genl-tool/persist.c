@@ -44,8 +44,7 @@ static bool init_netns(void)
 	return self.st_dev == init.st_dev && self.st_ino == init.st_ino;
 }
 
-/* "6, 100, 200-210" -> "6,100,200-210" in a malloc'ed string. */
-static char *trunk_list(const uint8_t *bitmap)
+char *persist_vlan_list(const uint8_t *bitmap)
 {
 	char *s = format_vlan_list(bitmap), *r, *w;
 
@@ -110,7 +109,7 @@ static int write_ports(struct cli *c, FILE *f, const char *br)
 		if (p->tag)
 			fprintf(f, " tag=%u", p->tag);
 		if (any_vlan(p->trunks)) {
-			char *t = trunk_list(p->trunks);
+			char *t = persist_vlan_list(p->trunks);
 
 			if (!t) {
 				free(ports);

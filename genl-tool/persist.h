@@ -28,6 +28,12 @@ void persist_save(struct cli *c);
 /* Write the configuration as flowbr commands to @f. 0, or 1 (printed). */
 int persist_write(struct cli *c, FILE *f);
 
+/*
+ * A VLAN bitmap as a trunks= value without spaces ("6,100,200-210"),
+ * malloc'ed ("" for none); NULL on allocation failure.
+ */
+char *persist_vlan_list(const uint8_t *bitmap);
+
 int cmd_save(struct cli *c, int argc, char **argv);
 int cmd_restore(struct cli *c, int argc, char **argv);
 

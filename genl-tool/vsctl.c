@@ -491,21 +491,14 @@ static int vs_br_exists(struct vs_ctx *x, int argc, char **argv)
 	return 0;
 }
 
-static int vs_br_to_vlan(struct vs_ctx *x, int argc, char **argv)
+/* br-to-vlan (0: flowbr has no fake bridges) and br-to-parent (itself). */
+static int vs_br_to(struct vs_ctx *x, int argc, char **argv)
 {
-	if (argc != 1 || !vs_find_br(&x->db, argv[0]))
-		return vs_err(x, argc != 1 ? "usage: br-to-vlan BRIDGE" :
-			    "no bridge named %s", argv[0]);
-	fprintf(x->out, "0\n");
-	return 0;
-}
-
-static int vs_br_to_parent(struct vs_ctx *x, int argc, char **argv)
-{
-	if (argc != 1 || !vs_find_br(&x->db, argv[0]))
-		return vs_err(x, argc != 1 ? "usage: br-to-parent BRIDGE" :
-			    "no bridge named %s", argv[0]);
-	fprintf(x->out, "%s\n", argv[0]);
+	if (argc != 1)
+		return vs_err(x, "usage: %s BRIDGE", x->cmd);
+	if (!vs_find_br(&x->db, argv[0]))
+		return vs_err(x, "no bridge named %s", argv[0]);
+	fprintf(x->out, "%s\n", strcmp(x->cmd, "br-to-vlan") ? argv[0] : "0");
 	return 0;
 }
 
@@ -754,8 +747,8 @@ static const struct {
 	{ "del-br", vs_del_br },
 	{ "list-br", vs_list_br },
 	{ "br-exists", vs_br_exists },
-	{ "br-to-vlan", vs_br_to_vlan },
-	{ "br-to-parent", vs_br_to_parent },
+	{ "br-to-vlan", vs_br_to },
+	{ "br-to-parent", vs_br_to },
 	{ "add-port", vs_add_port },
 	{ "del-port", vs_del_port },
 	{ "list-ports", vs_list_ports },

@@ -225,7 +225,7 @@ static int port_args(struct vs_ctx *x, struct args *a, const char *br,
 {
 	uint8_t tr[FLOWBR_VLAN_BITMAP_LEN];
 	uint8_t mode = vs_eff_mode(p);
-	char *list = NULL, *r, *w;
+	char *list;
 
 	a->n = 0;
 	a->v[a->n++] = (char *)br;
@@ -247,13 +247,9 @@ static int port_args(struct vs_ctx *x, struct args *a, const char *br,
 	if (!add || vs_eff_tag(p))
 		a->v[a->n++] = a->tag;
 	vs_eff_trunks(p, tr);
-	list = format_vlan_list(tr);
+	list = persist_vlan_list(tr);
 	if (!list)
 		return vs_err(x, "out of memory");
-	for (r = w = list; *r; r++)
-		if (*r != ' ')
-			*w++ = *r;
-	*w = '\0';
 	snprintf(a->trunks, sizeof(a->trunks), "trunks=%s", list);
 	free(list);
 	if (!add || a->trunks[7])
