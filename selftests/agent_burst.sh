@@ -19,6 +19,7 @@ BR=agbst
 NS_A=agbst-a NS_B=agbst-b
 MAC_A=02:00:00:0e:00:0a MAC_B=02:00:00:0e:00:0b
 N=5000
+FRAMES="$SELFTEST_DIR/fb_frames.py"
 
 ag_port() {
 	local ns=$1 hostif=$2 mac=$3
@@ -50,54 +51,16 @@ setup() {
 # (distinct sources, duplicates) goes to $FLOWBR_TMP/rx.
 receiver_start() {
 	rm -f "$FLOWBR_TMP/rx" "$FLOWBR_TMP/rx.ready"
-	nsrun "$NS_B" python3 -I -S -c '
-import os, socket, sys
-prefix = bytes.fromhex(sys.argv[1].replace(":", ""))
-out = sys.argv[2]
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
-try:
-    s.setsockopt(socket.SOL_SOCKET, 33, 64 << 20)	# SO_RCVBUFFORCE
-except OSError:
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 << 20)
-s.bind(("eth0", 0x88b5))
-open(out + ".ready", "w").close()
-# Up to 120 s for the burst to start (the sender may be slow to start on
-# a slow VM), then until 5 s without a frame.
-s.settimeout(120)
-seen = set()
-dup = 0
-while True:
-    try:
-        f = s.recv(2048)
-    except socket.timeout:
-        break
-    s.settimeout(5)
-    if f[6:6 + len(prefix)] != prefix:
-        continue
-    if f[6:12] in seen:
-        dup += 1
-    seen.add(f[6:12])
-with open(out, "w") as fh:
-    fh.write("%d %d\n" % (len(seen), dup))
-' "$1" "$FLOWBR_TMP/rx" &
+	# Up to 120 s for the burst to start (the sender may be slow to start
+	# on a slow VM), then until 5 s without a frame.
+	nsrun "$NS_B" python3 -I -S "$FRAMES" rx eth0 "$1" "$FLOWBR_TMP/rx" 120 5 &
 	wait_for 60 test -e "$FLOWBR_TMP/rx.ready" || fail "the receiver did not start"
 }
 
-# burst PREFIX: send N frames A -> B from PREFIX:00:00 .. PREFIX:HH:LL.
+# burst PREFIX: send N frames A -> B from PREFIX:00:00 .. PREFIX:HH:LL;
+# prints the seconds it took.
 burst() {
-	nsrun "$NS_A" python3 -I -S -c '
-import socket, struct, sys, time
-prefix = bytes.fromhex(sys.argv[1].replace(":", ""))
-dst = bytes.fromhex(sys.argv[2].replace(":", ""))
-n = int(sys.argv[3])
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind(("eth0", 0))
-pad = b"flowbr-burst".ljust(46, b"\0")
-t = time.monotonic()
-for i in range(n):
-    s.send(dst + prefix + struct.pack("!H", i) + b"\x88\xb5" + pad)
-print("%.3f" % (time.monotonic() - t))
-' "$1" "$MAC_B" "$N"
+	nsrun "$NS_A" python3 -I -S "$FRAMES" burst eth0 "$1" "$MAC_B" "$N"
 }
 
 # flows_from PREFIX: how many flows have a source MAC starting with PREFIX.

@@ -33,6 +33,7 @@ NS_A=fagt-a NS_B=fagt-b NS_C=fagt-c NS_F=fagt-f NS_Z=fagt-z
 MAC_A=02:00:00:31:00:0a MAC_B=02:00:00:31:00:0b MAC_C=02:00:00:31:00:0c
 MAC_F=02:00:00:31:00:0f MAC_Z=02:00:00:31:00:1a
 PKTGEN="$SELFTEST_DIR/bench/pktgen.sh"
+FRAMES="$SELFTEST_DIR/fb_frames.py"
 
 if [ -n "${FLOWBR_FULL:-}" ]; then
 	KILL_ITERS=50 FLOOD_SECS=20
@@ -162,44 +163,14 @@ test_kill_loop() {
 # ("distinct duplicates") goes to $FLOWBR_TMP/rx.
 receiver_start() {
 	rm -f "$FLOWBR_TMP/rx" "$FLOWBR_TMP/rx.ready"
-	nsrun "$1" python3 -I -S -c '
-import socket, sys
-prefix = bytes.fromhex(sys.argv[1].replace(":", ""))
-out = sys.argv[2]
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
-s.setsockopt(socket.SOL_SOCKET, 33, 16 << 20)	# SO_RCVBUFFORCE
-s.bind(("eth0", 0x88b5))
-open(out + ".ready", "w").close()
-s.settimeout(60)
-seen, dup = set(), 0
-while True:
-    try:
-        f = s.recv(2048)
-    except socket.timeout:
-        break
-    s.settimeout(3)
-    if f[6:6 + len(prefix)] != prefix:
-        continue
-    dup += f[6:12] in seen
-    seen.add(f[6:12])
-open(out, "w").write("%d %d\n" % (len(seen), dup))
-' "$2" "$FLOWBR_TMP/rx" &
+	nsrun "$1" python3 -I -S "$FRAMES" rx eth0 "$2" "$FLOWBR_TMP/rx" 60 3 &
 	defer kill $!
 	wait_for 30 test -e "$FLOWBR_TMP/rx.ready" || fail "the receiver did not start"
 }
 
 # burst NS PREFIX N DST: N frames from PREFIX:00:00 .. (0x88b5) to DST.
 burst() {
-	nsrun "$1" python3 -I -S -c '
-import socket, struct, sys
-prefix = bytes.fromhex(sys.argv[1].replace(":", ""))
-dst = bytes.fromhex(sys.argv[3].replace(":", ""))
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind(("eth0", 0))
-pad = b"flowbr-fault".ljust(46, b"\0")
-for i in range(int(sys.argv[2])):
-    s.send(dst + prefix + struct.pack("!H", i) + b"\x88\xb5" + pad)
-' "$2" "$3" "$4"
+	nsrun "$1" python3 -I -S "$FRAMES" burst eth0 "$2" "$4" "$3" flowbr-fault >/dev/null
 }
 
 # stats_line BR PORT...: "lost fallback upcalls port1_upcalls_lost ..."

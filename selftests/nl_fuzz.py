@@ -28,136 +28,31 @@ import hashlib
 import json
 import os
 import random
-import re
-import select
-import socket
 import struct
 import sys
 import time
 
-NETLINK_GENERIC = 16
-SOL_NETLINK = 270
-NETLINK_EXT_ACK = 11
-NETLINK_CAP_ACK = 10
-NLMSG_NOOP, NLMSG_ERROR, NLMSG_DONE = 1, 2, 3
-NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_ECHO = 1, 2, 4, 8
-NLM_F_ROOT, NLM_F_MATCH, NLM_F_EXCL = 0x100, 0x200, 0x200
-NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH
-NLA_F_NESTED, NLA_F_NET_BYTEORDER = 1 << 15, 1 << 14
-GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
-CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
-
-
-def enum(text, name):
-    body = re.search(r"enum %s \{(.*?)\};" % name, text, re.S).group(1)
-    body = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
-    vals, n = {}, 0
-    for item in (i.strip() for i in body.split(",")):
-        if not item or item.startswith("__"):
-            continue
-        if "=" in item:
-            k, v = (x.strip() for x in item.split("=", 1))
-            if not re.fullmatch(r"(0x)?[0-9a-fA-F]+", v):
-                continue
-            item, n = k, int(v, 0)
-        vals[item] = n
-        n += 1
-    return vals
-
-
-def define(text, name):
-    return int(re.search(r"#define %s\s+\(?([0-9]+)" % name, text).group(1))
-
-
-def nla(t, data):
-    data = data[:0xffff - 4]		# nla_len is 16 bits
-    n = 4 + len(data)
-    return struct.pack("=HH", n, t) + data + b"\0" * (-n % 4)
-
-
-def attrs(data):
-    """Parse attributes: yield (type, payload)."""
-    off = 0
-    while off + 4 <= len(data):
-        ln, t = struct.unpack_from("=HH", data, off)
-        if ln < 4 or off + ln > len(data):
-            break
-        yield t, data[off + 4:off + ln]
-        off += (ln + 3) & ~3
-
-
-class Sock:
-    def __init__(self):
-        self.s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
-                               NETLINK_GENERIC)
-        self.s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
-        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-        self.s.bind((0, 0))
-
-    def close(self):
-        self.s.close()
-
-    def send(self, data):
-        try:
-            self.s.send(data)
-            return 0
-        except OSError as e:
-            return e.errno
-
-    def recv_msgs(self, timeout):
-        """One datagram as a list of (type, flags, seq, payload), or None
-        on timeout."""
-        r, _, _ = select.select([self.s], [], [], timeout)
-        if not r:
-            return None
-        try:
-            data = self.s.recv(1 << 20)
-        except OSError as e:
-            if e.errno == errno.ENOBUFS:
-                return [("enobufs", 0, 0, b"")]
-            raise
-        out, off = [], 0
-        while off + 16 <= len(data):
-            ln, typ, flags, seq, _ = struct.unpack_from("=IHHII", data, off)
-            if ln < 16:
-                break
-            out.append((typ, flags, seq, data[off + 16:off + ln]))
-            off += (ln + 3) & ~3
-        return out
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from fb_netlink import (  # noqa: E402
+    NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLM_F_ACK, NLM_F_DUMP, NLM_F_EXCL,
+    NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, Sock, Uapi, attrs, family_id,
+    nla)
 
 
 def resolve_family(sock, name):
-    body = struct.pack("=BBH", CTRL_CMD_GETFAMILY, 1, 0) + \
-        nla(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0")
-    sock.send(struct.pack("=IHHII", 16 + len(body), GENL_ID_CTRL,
-                          NLM_F_REQUEST | NLM_F_ACK, 1, 0) + body)
-    fam = None
-    while True:
-        msgs = sock.recv_msgs(5)
-        if msgs is None:
-            sys.exit("nl_fuzz: no answer from nlctrl")
-        for typ, _, seq, body in msgs:
-            if typ == GENL_ID_CTRL:
-                for t, v in attrs(body[4:]):
-                    if t == CTRL_ATTR_FAMILY_ID:
-                        fam = struct.unpack_from("=H", v)[0]
-            elif typ == NLMSG_ERROR:
-                err = -struct.unpack_from("=i", body)[0]
-                if err:
-                    sys.exit("nl_fuzz: family %s: %s" % (name, os.strerror(err)))
-                return fam
+    try:
+        return family_id(sock, name)
+    except OSError as e:
+        sys.exit("nl_fuzz: " + e.strerror)
 
 
 class Fuzzer:
     def __init__(self, args):
-        text = open(args.uapi).read()
-        self.CMD = enum(text, "flowbr_cmd")
-        self.A = enum(text, "flowbr_attr")
-        self.KEY = enum(text, "flowbr_key_attr")
-        self.ACT = enum(text, "flowbr_action_attr")
-        self.OUT = enum(text, "flowbr_output_attr")
-        self.max_ports = define(text, "FLOWBR_MAX_PORTS")
-        self.bitmap_len = define(text, "FLOWBR_VLAN_BITMAP_LEN")
+        u = Uapi(args.uapi)
+        self.CMD, self.A, self.KEY, self.ACT, self.OUT = \
+            u.CMD, u.ATTR, u.KEY, u.ACT, u.OUT
+        self.max_ports = u.max_ports
+        self.bitmap_len = u.bitmap_len
         self.cmd_max = max(self.CMD.values())
         self.attr_max = max(self.A.values())
         self.rnd = random.Random(args.seed)

@@ -40,6 +40,7 @@ setup() {
 	chmod 0755 "$d"
 	install -m 0644 "$UAPI_H" "$d/flowbr.h"
 	install -m 0755 "$SELFTEST_DIR/fb_nlreq.py" "$d/fb_nlreq.py"
+	install -m 0644 "$SELFTEST_DIR/fb_netlink.py" "$d/fb_netlink.py"
 	SECDIR=$d
 	# No IPv6 chatter on the veths: the counters must not move.
 	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
