@@ -28,12 +28,7 @@ ag_port() {
 }
 
 setup() {
-	require_root
-	require_cli
-	require_agent
-	require_cmd python3 nsenter
-	load_module || fail "cannot load the module"
-	ipv6_default_off || fail "cannot turn IPv6 off"
+	test_setup agent ipv6 python3 nsenter
 	br_create "$BR" miss_policy=flood || fail "add-br $BR failed"
 	if ! ag_port "$NS_A" ba "$MAC_A" tag=100 ||
 		! ag_port "$NS_B" bb "$MAC_B" tag=100; then

@@ -24,12 +24,7 @@ MAC_AGING=10
 ag_port() { host_port "$BR" "$@"; }
 
 setup() {
-	require_root
-	require_cli
-	require_agent
-	require_cmd python3 nsenter ping
-	load_module || fail "cannot load the module"
-	ipv6_default_off || fail "cannot turn IPv6 off"
+	test_setup agent ipv6 python3 nsenter ping
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! ag_port "$NS_A" xa 10.11.0.1/24 "$MAC_A" tag=100 ||
 		! ag_port "$NS_B" xb 10.11.0.2/24 "$MAC_B" tag=100; then

@@ -37,12 +37,7 @@ flush_neigh() {
 }
 
 setup() {
-	require_root
-	require_cli
-	require_agent
-	require_cmd tcpdump python3 nsenter ping
-	load_module || fail "cannot load the module"
-	ipv6_default_off || fail "cannot turn IPv6 off"
+	test_setup agent ipv6 tcpdump python3 nsenter ping
 
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! ag_port "$NS_A" la 10.10.0.1/24 "$MAC_A" tag=100 ||

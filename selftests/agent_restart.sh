@@ -27,12 +27,7 @@ MAC_A=02:00:00:0d:00:0a MAC_B=02:00:00:0d:00:0b MAC_C=02:00:00:0d:00:0c
 ag_port() { host_port "$BR" "$@"; }
 
 setup() {
-	require_root
-	require_cli
-	require_agent
-	require_cmd python3 nsenter ping
-	load_module || fail "cannot load the module"
-	ipv6_default_off || fail "cannot turn IPv6 off"
+	test_setup agent ipv6 python3 nsenter ping
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! ag_port "$NS_A" sa 10.13.0.1/24 "$MAC_A" tag=100 ||
 		! ag_port "$NS_B" sb 10.13.0.2/24 "$MAC_B" tag=100 ||

@@ -29,13 +29,8 @@ ag_port() {
 }
 
 setup() {
-	require_root
-	require_cli
-	require_agent
-	require_cmd python3 nsenter
+	test_setup agent ipv6 python3 nsenter
 	[ -f "$FBFLOWS" ] || skip_all "$FBFLOWS not found"
-	load_module || fail "cannot load the module"
-	ipv6_default_off || fail "cannot turn IPv6 off"
 	# Room for the flows of the test's own traffic too.
 	br_create "$BR" flow_limit=$((N + 100)) || fail "add-br $BR failed"
 	if ! ag_port "$NS_A" ga "$MAC_A" tag=100 ||

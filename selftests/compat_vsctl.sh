@@ -27,11 +27,7 @@ pjson() {
 }
 
 setup() {
-	require_root
-	require_cli
-	require_cmd python3 ping
-	load_module || fail "cannot load the module"
-	ipv6_default_off || fail "cannot turn IPv6 off"
+	test_setup ipv6 python3 ping
 	mkdir -p "$FLOWBR_TMP/bin"
 	ln -s "$FLOWBR_CLI" "$FLOWBR_TMP/bin/ovs-vsctl"
 	VS=$FLOWBR_TMP/bin/ovs-vsctl

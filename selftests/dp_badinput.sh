@@ -28,11 +28,8 @@ UAPI_H=$REPO/kmod/uapi/linux/flowbr.h
 MAC1=02:00:00:09:70:01 MAC2=02:00:00:09:70:02
 
 setup() {
-	require_root
-	require_cli
-	require_cmd python3
+	test_setup python3
 	[ -r "$UAPI_H" ] || skip "$UAPI_H not found"
-	load_module || fail "cannot load the module"
 
 	br_create "$BR" || fail "add-br $BR failed"
 	br_create "$BR1" || fail "add-br $BR1 failed"

@@ -32,11 +32,7 @@ C_nt="" C_nu="" C_tr="" C_t2="" C_a1="" C_a2=""
 dp_port() { host_port "$BR" "$@"; }
 
 setup() {
-	require_root
-	require_cli
-	require_cmd tcpdump python3 nsenter ping
-	load_module || fail "cannot load the module"
-	ipv6_default_off || fail "cannot turn IPv6 off"
+	test_setup ipv6 tcpdump python3 nsenter ping
 
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! dp_port "$NS_NT" pnt "" "$MAC_NT" vlan_mode=native-tagged tag=100 trunks=100,200 ||

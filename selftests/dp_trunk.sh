@@ -29,11 +29,7 @@ BCAST=ff:ff:ff:ff:ff:ff
 dp_port() { host_port "$BR" "$@"; }
 
 setup() {
-	require_root
-	require_cli
-	require_cmd tcpdump python3 nsenter ping
-	load_module || fail "cannot load the module"
-	ipv6_default_off || fail "cannot turn IPv6 off"
+	test_setup ipv6 tcpdump python3 nsenter ping
 
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! dp_port "$NS_T1" t1 "" "$MAC_T1" trunks=100,200 ||

@@ -51,17 +51,9 @@ fa_port() {
 }
 
 setup() {
-	local old
-	require_root
-	require_cli
-	require_agent
-	require_cmd python3 nsenter ping
+	test_setup agent ipv6 python3 nsenter ping
 	[ -x "$PKTGEN" ] || skip_all "$PKTGEN not found"
 	modprobe pktgen 2>/dev/null || skip_all "no pktgen module"
-	load_module || fail "cannot load the module"
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
 	br_create "$BR" || fail "add-br $BR failed"
 	if ! fa_port "$NS_A" fa 10.31.0.1/24 "$MAC_A" tag=100 ||
 		! fa_port "$NS_B" fb 10.31.0.2/24 "$MAC_B" tag=100 ||

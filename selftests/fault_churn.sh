@@ -41,16 +41,8 @@ else
 fi
 
 setup() {
-	local old
-	require_root
-	require_cli
-	require_agent
-	require_cmd python3 nsenter ping
+	test_setup agent ipv6 python3 nsenter ping
 	modprobe pktgen 2>/dev/null || skip_all "no pktgen module"
-	load_module || fail "cannot load the module"
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
 	ns_create "$NS_G" "$NS_M"
 	ns_veth "$NS_G" c1 "" g1 || fail "cannot create c1"
 	ns_veth "$NS_G" c2 "" g2 || fail "cannot create c2"

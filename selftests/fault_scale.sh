@@ -44,14 +44,7 @@ else
 fi
 
 setup() {
-	local old
-	require_root
-	require_cli
-	require_cmd python3 nsenter ping
-	load_module || fail "cannot load the module"
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+	test_setup ipv6 python3 nsenter ping
 }
 
 # add_internal_ports BR PREFIX FROM TO: internal ports PREFIX<i> with tag

@@ -270,6 +270,7 @@ module_loaded() {
 # load_module [PARAMS...]: insmod $FLOWBR_KO (after the modules it depends
 # on) unless flowbr is already loaded; a module this test loaded is
 # unloaded again when the test exits.
+# shellcheck disable=SC2120 # tests may pass module parameters
 load_module() {
 	local deps d
 	module_loaded && return 0
@@ -416,6 +417,23 @@ ipv6_default_off() {
 	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6) || return 1
 	sysctl -qw net.ipv6.conf.default.disable_ipv6=1 || return 1
 	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+}
+
+# test_setup [agent] [ipv6] [COMMAND...]: how most tests' setup starts: root,
+# the CLI (and flowbrd with "agent"), the COMMANDs they run, the module
+# loaded, and with "ipv6" no IPv6 on the interfaces created from now on
+# (no router solicitations or DAD in the counters).
+test_setup() {
+	local agent=0 v6=0
+	[ "${1:-}" = agent ] && { agent=1; shift; }
+	[ "${1:-}" = ipv6 ] && { v6=1; shift; }
+	require_root
+	require_cli
+	[ "$agent" = 0 ] || require_agent
+	[ $# = 0 ] || require_cmd "$@"
+	# shellcheck disable=SC2119 # the module without parameters
+	load_module || fail "cannot load the module"
+	[ "$v6" = 0 ] || ipv6_default_off || fail "cannot turn IPv6 off"
 }
 
 # host_port BR NS HOSTIF ADDR MAC [ADD-PORT OPTIONS...]: a host on a flowbr

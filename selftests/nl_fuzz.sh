@@ -84,10 +84,7 @@ summary() {
 }
 
 setup() {
-	require_root
-	require_cli
-	require_cmd python3 ping
-	load_module || fail "cannot load the module"
+	test_setup python3 ping
 	br_create "$BR" || fail "add-br $BR"
 	ns_veth_to "$BR" "$NSA" nfa "$IPA/24" tag=100 || fail "port nfa"
 	ns_veth_to "$BR" "$NSB" nfb "$IPB/24" tag=100 || fail "port nfb"

@@ -29,11 +29,8 @@ MAC1=02:00:00:5e:c0:01 MAC2=02:00:00:5e:c0:02
 FRAME=ffffffffffff${MAC1//:/}88b5$(printf '%092d' 0)
 
 setup() {
-	local d old
-	require_root
-	require_cli
-	require_cmd python3 setpriv unshare
-	load_module || fail "cannot load the module"
+	local d
+	test_setup python3 setpriv unshare
 	# A copy of the client and the header that uid 65534 can read.
 	d=$(mktemp -d /tmp/flowbr-sec.XXXXXX) || fail "mktemp"
 	defer rm -rf "$d"
@@ -43,9 +40,7 @@ setup() {
 	install -m 0644 "$SELFTEST_DIR/fb_netlink.py" "$d/fb_netlink.py"
 	SECDIR=$d
 	# No IPv6 chatter on the veths: the counters must not move.
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+	ipv6_default_off || fail "cannot turn IPv6 off"
 	br_create "$BR" || fail "add-br"
 	if ! veth_pair sp1 sp1p || ! veth_pair sp2 sp2p ||
 		! flowbr add-port "$BR" sp1 tag=100 ||

@@ -48,14 +48,7 @@ sv_port() {
 }
 
 setup() {
-	local old
-	require_root
-	require_cli
-	require_cmd tcpdump python3 nsenter
-	load_module || fail "cannot load the module"
-	old=$(sysctl -n net.ipv6.conf.default.disable_ipv6)
-	sysctl -qw net.ipv6.conf.default.disable_ipv6=1
-	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
+	test_setup ipv6 tcpdump python3 nsenter
 	br_create "$BR" || fail "add-br $BR"
 	if ! sv_port sva1 a1 tag=100 || ! sv_port sva2 a2 tag=100 ||
 		! sv_port svb1 b1 tag=200 || ! sv_port svt1 t1 trunks=100,200 ||

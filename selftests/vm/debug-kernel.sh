@@ -62,8 +62,9 @@ if [ ${#need[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >&2
 fi
 
-TARBALL=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n 1)
-[ -n "$TARBALL" ] || { log "linux-source-6.1 tarball not found in /usr/src"; exit 1; }
+tarballs=(/usr/src/linux-source-6.1.tar.*)
+TARBALL=${tarballs[0]}
+[ -e "$TARBALL" ] || { log "linux-source-6.1 tarball not found in /usr/src"; exit 1; }
 
 log "building in $SRC (first build: 15-30 minutes on 2 cores)"
 rm -rf "$SRC"
