@@ -156,6 +156,10 @@ struct flowbr_upcall_cb {
 #define FLOWBR_UPCALL_CB(skb) ((struct flowbr_upcall_cb *)(skb)->cb)
 
 /* ---- bridge ---- */
+/* Freed port numbers remembered, and for how long. */
+#define FLOWBR_RECENT_PORTS	32
+#define FLOWBR_PORT_REUSE_DELAY	(60 * HZ)
+
 struct flowbr_bridge {
 	struct list_head node;		/* flowbr_net->bridges, RCU */
 	refcount_t ref;
@@ -172,6 +176,16 @@ struct flowbr_bridge {
 	int ifindex;
 	struct list_head port_list;	/* RCU */
 	unsigned int n_ports;
+	/*
+	 * Port numbers freed lately (RTNL), not given again by automatic
+	 * numbering for FLOWBR_PORT_REUSE_DELAY: a flow the agent computed
+	 * for a deleted port must not reach the next port created.
+	 */
+	struct {
+		u16 port_no;
+		unsigned long freed;	/* jiffies; 0: unused slot */
+	} recent[FLOWBR_RECENT_PORTS];
+	unsigned int recent_next;
 
 	u32 flow_limit;
 	u8 miss_policy;

@@ -47,16 +47,48 @@ void flowbr_port_free_rcu(struct flowbr_port *port)
 	call_rcu(&port->rcu, flowbr_port_free);
 }
 
-/* Give @port a number (@port_no, or the lowest free one if U32_MAX). */
+static bool flowbr_port_no_recent(const struct flowbr_bridge *br, u32 no)
+{
+	unsigned int i;
+
+	for (i = 0; i < FLOWBR_RECENT_PORTS; i++)
+		if (br->recent[i].freed && br->recent[i].port_no == no &&
+		    time_before(jiffies, br->recent[i].freed +
+					 FLOWBR_PORT_REUSE_DELAY))
+			return true;
+	return false;
+}
+
+/*
+ * The lowest free port number, skipping those freed lately unless there is
+ * no other; 0 if the bridge is full.
+ */
+static u32 flowbr_port_no_alloc(struct flowbr_bridge *br)
+{
+	u32 no, first = 0;
+
+	for (no = 1; no < FLOWBR_MAX_PORTS; no++) {
+		if (rtnl_dereference(br->ports[no]))
+			continue;
+		if (!flowbr_port_no_recent(br, no))
+			return no;
+		if (!first)
+			first = no;
+	}
+	return first;
+}
+
+/*
+ * Give @port a number: @port_no, or with U32_MAX the lowest free one that
+ * was not freed in the last FLOWBR_PORT_REUSE_DELAY.
+ */
 int flowbr_port_link(struct flowbr_bridge *br, struct flowbr_port *port,
 		     u32 port_no, struct netlink_ext_ack *extack)
 {
 	ASSERT_RTNL();
 	if (port_no == U32_MAX) {
-		for (port_no = 1; port_no < FLOWBR_MAX_PORTS; port_no++)
-			if (!rtnl_dereference(br->ports[port_no]))
-				break;
-		if (port_no == FLOWBR_MAX_PORTS) {
+		port_no = flowbr_port_no_alloc(br);
+		if (!port_no) {
 			NL_SET_ERR_MSG_MOD(extack,
 					   "Bridge has no free port number (4096 ports)");
 			return -ENOSPC;
@@ -82,6 +114,11 @@ static void flowbr_port_unlink(struct flowbr_port *port)
 	list_del_rcu(&port->node);
 	RCU_INIT_POINTER(br->ports[port->port_no], NULL);
 	br->n_ports--;
+	if (port->port_no) {
+		br->recent[br->recent_next].port_no = port->port_no;
+		br->recent[br->recent_next].freed = jiffies ?: 1;
+		br->recent_next = (br->recent_next + 1) % FLOWBR_RECENT_PORTS;
+	}
 }
 
 static rx_handler_result_t flowbr_handle_frame(struct sk_buff **pskb)

@@ -101,6 +101,17 @@ test_del_netdev() {
 	kill "$p1" "$p2" 2>/dev/null
 	wait "$p1" "$p2" 2>/dev/null || true
 	ping_ok "$NS_A" 10.9.6.3
+	# pb's number (2) is not given to the next port so soon (a flow made
+	# for pb must not reach it); asked for by number, it is.
+	veth_pair dplc-n1 dplc-n1p || fail "veth"
+	defer ip link del dplc-n1
+	check flowbr add-port "$BR" dplc-n1
+	log "a new port after pb's deletion: number $(port_no "$BR" dplc-n1)"
+	check test "$(port_no "$BR" dplc-n1)" -gt 4
+	check flowbr del-port "$BR" dplc-n1
+	check flowbr add-port "$BR" dplc-n1 port_no=2
+	check_eq "$(port_no "$BR" dplc-n1)" 2 "number of a port added with port_no=2"
+	check flowbr del-port "$BR" dplc-n1
 	check_no_splat
 }
 
