@@ -13,8 +13,6 @@
 #   make bench      build, boot, benchmark flowbr against the Linux bridge,
 #                   Open vSwitch and bare veth (results in build/bench/;
 #                   BENCH=F1,F5 runs only those scenarios, RUNS=N runs each)
-#   make profile    build, boot, perf profile of one scenario
-#                   (SCEN=F1 by default, SYS="veth flowbr" by default)
 #   make deps       apt-install the build and test dependencies (root)
 #   make install    install the module (depmod) and the tools
 #   make dkms-install  register the tree with DKMS
@@ -29,8 +27,7 @@ export KDIR
 comma := ,
 
 .PHONY: all module tools clean check check-debug debug-module demo vm-shell \
-	deps install dkms-install need-deps bench install-systemd install-ovs-compat \
-	profile
+	deps install dkms-install need-deps bench install-systemd install-ovs-compat
 
 all: module tools
 
@@ -98,12 +95,6 @@ bench: need-deps
 	$(if $(BENCH),FLOWBR_BENCH_SCENARIOS="$(subst $(comma), ,$(BENCH))") \
 	$(if $(RUNS),FLOWBR_BENCH_RUNS=$(RUNS)) \
 		./selftests/bench/bench.sh
-
-# perf record over the whole VM while one scenario runs; the report is
-# printed (see selftests/bench/profile.sh).
-profile: need-deps
-	$(MAKE) all
-	./selftests/vm/run.sh --script selftests/bench/profile.sh $(or $(SCEN),F1) $(SYS)
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install

@@ -426,5 +426,4 @@ main() {
 	echo "@@FBBENCH_RAW_END@@"
 }
 
-# selftests/bench/profile.sh sources this file for its functions only.
-[ -n "${FLOWBR_BENCH_SOURCE_ONLY:-}" ] || main "$@"
+main "$@"

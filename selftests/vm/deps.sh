@@ -28,7 +28,6 @@ PACKAGES=(
 	util-linux       # setpriv, unshare, dmesg, flock
 	python3          # JSON checks in the tests
 	xz-utils         # compressed kernel modules
-	linux-perf       # perf in the VM: make profile
 )
 PKGS=("${PACKAGES[@]}")
 
