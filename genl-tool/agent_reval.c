@@ -351,8 +351,8 @@ static void pass(void)
  * that dumping a big table takes at most a quarter of a CPU from the
  * packet path (a 100000-flow pass takes a second or more in a slow VM).
  * The pause is bounded by max_idle, so a flow is deleted before it has
- * been idle for twice that. Kicks (port events, MAC moves, control
- * requests) start a pass at once.
+ * been idle for twice that. Kicks (a port's VLAN change, MAC moves,
+ * control requests) start a pass at once.
  */
 static uint64_t next_pass(uint64_t start, uint64_t took)
 {
