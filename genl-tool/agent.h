@@ -214,13 +214,16 @@ bool port_egress(const struct agent_port *p, uint16_t vlan,
 		 struct fb_output *out);
 /*
  * The actions for @key on @br (lock held): into @out (room for
- * FLOWBR_MAX_PORTS outputs), count in *n.
+ * FLOWBR_MAX_ACTIONS), count in *n: one output, or one flood.
  */
 enum fwd_kind br_decide(const struct agent_br *br, const struct fb_key *key,
 			struct fb_output *out, size_t *n);
-/* Flood outputs of @vlan excluding @in_port (lock held). */
-size_t br_flood(const struct agent_br *br, uint16_t vlan, uint32_t in_port,
-		struct fb_output *out);
+/*
+ * A flood of @vlan into @out (one FLOWBR_ACT_FLOOD): the kernel sends it to
+ * every port that carries the VLAN when a packet comes, except the ingress
+ * port, so the flow stays right as ports join or leave the VLAN. Returns 1.
+ */
+size_t br_flood(uint16_t vlan, struct fb_output *out);
 struct agent_br *br_find(uint32_t ifindex);		/* lock held */
 struct agent_br *br_find_name(const char *name);	/* lock held */
 
@@ -298,7 +301,7 @@ struct handler {
 	char *rx;			/* receive buffer */
 	size_t rx_size;
 	struct batch tx;
-	struct fb_output *acts;		/* FLOWBR_MAX_PORTS scratch */
+	struct fb_output *acts;		/* FLOWBR_MAX_ACTIONS scratch */
 };
 
 int handlers_start(void);

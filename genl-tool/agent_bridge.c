@@ -26,6 +26,7 @@ bool port_egress(const struct agent_port *p, uint16_t vlan,
 	out->port = p->no;
 	out->tag_op = FLOWBR_TAG_UNTAGGED;
 	out->vid = 0;
+	out->flood = false;
 
 	switch (p->mode) {
 	case FLOWBR_VLAN_ACCESS:
@@ -52,19 +53,12 @@ bool port_egress(const struct agent_port *p, uint16_t vlan,
 	return true;
 }
 
-size_t br_flood(const struct agent_br *br, uint16_t vlan, uint32_t in_port,
-		struct fb_output *out)
+size_t br_flood(uint16_t vlan, struct fb_output *out)
 {
-	size_t n = 0;
-	unsigned int i;
-
-	for (i = 0; i < br->n_ports; i++) {
-		const struct agent_port *p = br->ports[br->order[i]];
-
-		if (p->no != in_port && port_egress(p, vlan, &out[n]))
-			n++;
-	}
-	return n;
+	memset(out, 0, sizeof(*out));
+	out->flood = true;
+	out->vid = vlan;
+	return 1;
 }
 
 enum fwd_kind br_decide(const struct agent_br *br, const struct fb_key *key,
@@ -80,7 +74,7 @@ enum fwd_kind br_decide(const struct agent_br *br, const struct fb_key *key,
 	if (!in || !port_egress(in, key->vlan, &tmp))
 		return FWD_INVALID;
 	if (mac_is_multicast(key->dst)) {
-		*n = br_flood(br, key->vlan, key->in_port, out);
+		*n = br_flood(key->vlan, out);
 		return FWD_FLOOD;
 	}
 	e = fdb_lookup(&br->fdb, key->vlan, key->dst);
@@ -91,7 +85,7 @@ enum fwd_kind br_decide(const struct agent_br *br, const struct fb_key *key,
 		*n = 1;
 		return FWD_UNICAST;
 	}
-	*n = br_flood(br, key->vlan, key->in_port, out);
+	*n = br_flood(key->vlan, out);
 	return FWD_FLOOD_UNKNOWN;
 }
 
@@ -524,14 +518,18 @@ static void event_port(uint8_t cmd, const struct fb_port *fp)
 	if (!br && fp->br_name[0])
 		br = br_find_name(fp->br_name);
 	if (br) {
-		if (cmd == FLOWBR_CMD_PORT_DEL) {
+		/*
+		 * Floods are FLOWBR_ACT_FLOOD, which the kernel resolves per
+		 * packet: a port that comes, goes or changes VLANs needs no
+		 * flow rewritten for them. The kernel flushes the flows that
+		 * use a port it removes or changes. A VLAN change still gets
+		 * a pass at once, for a unicast flow a handler may have
+		 * installed from the old VLANs meanwhile.
+		 */
+		if (cmd == FLOWBR_CMD_PORT_DEL)
 			port_remove(br, fp->port_no);
+		else if (port_update(br, fp) && cmd == FLOWBR_CMD_PORT_SET)
 			kick = true;
-		} else if (port_update(br, fp)) {
-			/* Flooding flows of the VLANs it carries now must
-			 * include it: rewrite them. */
-			kick = true;
-		}
 	}
 	agent_unlock();
 	if (br)

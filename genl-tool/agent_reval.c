@@ -14,7 +14,10 @@
  *     - deletes it if its source MAC is now learned on another port, or its
  *       in_port no longer carries its VLAN,
  *     - rewrites its actions if the MAC table or the ports now say
- *       otherwise (a MAC aged out, a port was added or changed VLANs);
+ *       otherwise (a MAC aged out: flows to it flood again; the learned
+ *       port no longer carries the VLAN; a flood written by an older agent
+ *       as a list of outputs). A flood names no port (FLOWBR_ACT_FLOOD),
+ *       so ports joining or leaving a VLAN rewrite none;
  *  3. sends the deletes and rewrites in batches, draining the replies.
  * The dump is collected first and acted on afterwards, so the kernel's
  * table walk is never disturbed by our own changes.
@@ -77,6 +80,13 @@ static bool acts_equal(const struct fb_output *a, size_t na,
 	if (na != nb)
 		return false;
 	for (i = 0; i < na; i++) {
+		if (a[i].flood != b[i].flood)
+			return false;
+		if (a[i].flood) {
+			if (a[i].vid != b[i].vid)
+				return false;
+			continue;
+		}
 		if (a[i].port != b[i].port || a[i].tag_op != b[i].tag_op ||
 		    (a[i].tag_op == FLOWBR_TAG_PUSH && a[i].vid != b[i].vid))
 			return false;
@@ -341,8 +351,8 @@ static void pass(void)
  * that dumping a big table takes at most a quarter of a CPU from the
  * packet path (a 100000-flow pass takes a second or more in a slow VM).
  * The pause is bounded by max_idle, so a flow is deleted before it has
- * been idle for twice that. Kicks (port events, MAC moves, control
- * requests) start a pass at once.
+ * been idle for twice that. Kicks (a port's VLAN change, MAC moves,
+ * control requests) start a pass at once.
  */
 static uint64_t next_pass(uint64_t start, uint64_t took)
 {
@@ -404,7 +414,7 @@ int reval_start(void)
 			 agent.version);
 	if (err)
 		return err;
-	R.acts = calloc(FLOWBR_MAX_PORTS, sizeof(*R.acts));
+	R.acts = calloc(FLOWBR_MAX_ACTIONS, sizeof(*R.acts));
 	if (!R.acts)
 		return -ENOMEM;
 	err = pthread_create(&R.thread, NULL, reval_main, NULL);

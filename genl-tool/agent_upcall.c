@@ -106,7 +106,7 @@ static void decide(struct handler *h, struct agent_br *br,
 		 * kernel's miss policy would, but install nothing.
 		 */
 		v->install = false;
-		v->n = br_flood(br, key->vlan, key->in_port, h->acts);
+		v->n = br_flood(key->vlan, h->acts);
 		break;
 	case FWD_FLOOD_UNKNOWN:
 		/* Learning the destination must flush this flow. */
@@ -278,7 +278,7 @@ static int handler_open(struct handler *h, unsigned int idx)
 	sock_tune(fbnl_fd(&h->nl), HANDLER_RCVBUF, HANDLER_SNDBUF, true);
 	h->rx_size = HANDLER_RX_SIZE;
 	h->rx = malloc(h->rx_size);
-	h->acts = calloc(FLOWBR_MAX_PORTS, sizeof(*h->acts));
+	h->acts = calloc(FLOWBR_MAX_ACTIONS, sizeof(*h->acts));
 	if (!h->rx || !h->acts)
 		return -ENOMEM;
 	return batch_init(&h->tx, HANDLER_TX_SIZE, fbnl_fd(&h->nl),

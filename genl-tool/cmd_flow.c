@@ -46,6 +46,10 @@ static void print_flow_text(const struct fb_flow *f)
 	if (!f->n_acts)
 		printf("drop");
 	for (i = 0; i < f->n_acts; i++) {
+		if (f->acts[i].flood) {
+			printf("%sflood:%u", i ? "," : "", f->acts[i].vid);
+			continue;
+		}
 		printf("%s%u", i ? "," : "", f->acts[i].port);
 		if (f->acts[i].tag_op == FLOWBR_TAG_PUSH)
 			printf(":%u", f->acts[i].vid);
@@ -72,8 +76,11 @@ static void json_flow(struct json *j, const struct fb_flow *f)
 	json_arr_open(j, "actions");
 	for (i = 0; i < f->n_acts; i++) {
 		json_obj_open(j, NULL);
-		json_u64(j, "port", f->acts[i].port);
-		if (f->acts[i].tag_op == FLOWBR_TAG_PUSH)
+		if (f->acts[i].flood)
+			json_u64(j, "flood", f->acts[i].vid);
+		else
+			json_u64(j, "port", f->acts[i].port);
+		if (!f->acts[i].flood && f->acts[i].tag_op == FLOWBR_TAG_PUSH)
 			json_u64(j, "vid", f->acts[i].vid);
 		json_obj_close(j);
 	}
@@ -236,6 +243,11 @@ int cmd_add_flow(struct cli *c, int argc, char **argv)
 	memcpy(key.src, fs.src, ETH_ALEN);
 	memcpy(key.dst, fs.dst, ETH_ALEN);
 	for (i = 0; i < al.n; i++) {
+		if (al.v[i].flood) {
+			outs[i].flood = true;
+			outs[i].vid = al.v[i].flood_vlan ? al.v[i].vid : fs.vlan;
+			continue;
+		}
 		outs[i].port = al.v[i].port.no;
 		outs[i].tag_op = al.v[i].vid ? FLOWBR_TAG_PUSH
 					     : FLOWBR_TAG_UNTAGGED;

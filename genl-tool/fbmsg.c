@@ -92,7 +92,8 @@ int fb_parse_actions(const struct nlattr *nest, struct fb_output **acts,
 	if (!nest)
 		return 0;
 	mnl_attr_for_each_nested(a, nest)
-		if (mnl_attr_get_type(a) == FLOWBR_ACT_OUTPUT)
+		if (mnl_attr_get_type(a) == FLOWBR_ACT_OUTPUT ||
+		    mnl_attr_get_type(a) == FLOWBR_ACT_FLOOD)
 			count++;
 	if (!count)
 		return 0;
@@ -102,6 +103,14 @@ int fb_parse_actions(const struct nlattr *nest, struct fb_output **acts,
 	mnl_attr_for_each_nested(a, nest) {
 		const struct nlattr *tb[FLOWBR_OUT_MAX + 1];
 
+		if (mnl_attr_get_type(a) == FLOWBR_ACT_FLOOD) {
+			if (!fbnl_get_u16(a, &v[i].vid)) {
+				free(v);
+				return -EBADMSG;
+			}
+			v[i++].flood = true;
+			continue;
+		}
 		if (mnl_attr_get_type(a) != FLOWBR_ACT_OUTPUT)
 			continue;
 		if (fbnl_parse_nested(a, tb, FLOWBR_OUT_MAX) < 0 ||
@@ -288,9 +297,16 @@ bool fb_put_actions(struct nlmsghdr *nlh, size_t buflen,
 	if (!nest)
 		return false;
 	for (i = 0; i < n; i++) {
-		struct nlattr *out = mnl_attr_nest_start_check(nlh, buflen,
-							FLOWBR_ACT_OUTPUT);
+		struct nlattr *out;
 
+		if (acts[i].flood) {
+			if (!mnl_attr_put_u16_check(nlh, buflen,
+						    FLOWBR_ACT_FLOOD,
+						    acts[i].vid))
+				return false;
+			continue;
+		}
+		out = mnl_attr_nest_start_check(nlh, buflen, FLOWBR_ACT_OUTPUT);
 		if (!out ||
 		    !mnl_attr_put_u32_check(nlh, buflen, FLOWBR_OUT_PORT,
 					    acts[i].port) ||
@@ -330,7 +346,7 @@ static const char *const key_names[] = {
 	NAME(FLOWBR_KEY_ETH_SRC), NAME(FLOWBR_KEY_ETH_DST),
 };
 static const char *const act_names[] = {
-	NAME(FLOWBR_ACT_OUTPUT),
+	NAME(FLOWBR_ACT_OUTPUT), NAME(FLOWBR_ACT_FLOOD),
 };
 static const char *const out_names[] = {
 	NAME(FLOWBR_OUT_PORT), NAME(FLOWBR_OUT_TAG_OP), NAME(FLOWBR_OUT_VID),

@@ -20,10 +20,16 @@ struct fb_key {
 	uint8_t dst[ETH_ALEN];
 };
 
+/*
+ * One action: an output (FLOWBR_ACT_OUTPUT), or with @flood set a
+ * FLOWBR_ACT_FLOOD of VLAN @vid (@port and @tag_op unused), which the
+ * kernel takes only as the last action of a list.
+ */
 struct fb_output {
 	uint32_t port;
 	uint8_t tag_op;		/* enum flowbr_tag_op */
-	uint16_t vid;		/* for FLOWBR_TAG_PUSH */
+	uint16_t vid;		/* for FLOWBR_TAG_PUSH; a flood's VLAN */
+	bool flood;
 };
 
 struct fb_br {

@@ -76,8 +76,12 @@ static const struct subcmd cmds[] = {
 	  "install a flow, or replace the actions of an existing one",
 	  "FLOW is in_port=P,vlan=V,dl_src=MAC,dl_dst=MAC (all four; vlan=0 is\n"
 	  "the untagged domain). ACTIONS is a comma list of P (output untagged),\n"
-	  "P:VID (output tagged VID, keeping the priority) or just drop.\n"
-	  "Ports are numbers or names. --strict fails if the flow exists.\n"
+	  "P:VID (output tagged VID, keeping the priority), at most 128 of\n"
+	  "them, optionally ending with flood (every other port of the flow's\n"
+	  "VLAN, each with its own tagging, whatever ports the VLAN has when a\n"
+	  "packet comes) or flood:VLAN; or just drop.\n"
+	  "Ports are numbers or names (a port named flood by its number).\n"
+	  "--strict fails if the flow exists.\n"
 	  "Example: flowbr add-flow solbr in_port=1,vlan=100,"
 	  "dl_src=02:00:00:00:00:01,\n"
 	  "         dl_dst=ff:ff:ff:ff:ff:ff actions=2,3:100\n" },
@@ -91,8 +95,8 @@ static const struct subcmd cmds[] = {
 	{ "flush-flows", cmd_flush_flows,
 	  "flush-flows BR [port=P] [vlan=V] [mac=MAC]",
 	  "delete the flows of a bridge (matching all filters given)",
-	  "port=P matches flows in from or out to P; mac= matches the source\n"
-	  "or destination.\n" },
+	  "port=P matches flows in from or out to P (a flood names no port);\n"
+	  "mac= matches the source or destination.\n" },
 	{ "stats", cmd_stats, "stats BR [PORT]",
 	  "print bridge and port counters, drops by reason", NULL },
 	{ "fdb-show", cmd_fdb_show, "fdb-show BR [-j]",

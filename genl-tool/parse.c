@@ -12,7 +12,7 @@
 #include "parse.h"
 
 #define FLOW_SYNTAX "a flow is in_port=P,vlan=V,dl_src=MAC,dl_dst=MAC"
-#define ACTIONS_EXAMPLE "e.g. actions=2,3:100 or actions=drop"
+#define ACTIONS_EXAMPLE "e.g. actions=2,3:100, actions=flood or actions=drop"
 #define TRUNKS_EXAMPLE "e.g. %s=6,100,200-210"
 
 static int __attribute__((format(printf, 2, 3)))
@@ -527,6 +527,28 @@ int parse_flow(const char *s, struct flow_spec *flow, struct perr *e)
 	return 0;
 }
 
+/* "flood" or "flood:VLAN" (0-4094, 0 the untagged domain). */
+static int flood_item(const char *s, size_t n, struct action_spec *a,
+		      struct perr *e)
+{
+	unsigned long v;
+	int r;
+
+	a->flood = true;
+	if (n == 5)
+		return 0;
+	r = num_in(s + 6, n - 6, FLOWBR_VID_MAX, &v);
+	if (r)
+		return fail(e, "actions: '%.*s': VLAN %.*s is %s (0-%u); "
+			    "e.g. flood or flood:100", (int)n, s,
+			    (int)(n - 6), s + 6,
+			    r == -1 ? "not a number" : "out of range",
+			    FLOWBR_VID_MAX);
+	a->vid = (uint16_t)v;
+	a->flood_vlan = true;
+	return 0;
+}
+
 static int action_item(const char *s, size_t n, struct action_spec *a,
 		       struct perr *e)
 {
@@ -536,6 +558,8 @@ static int action_item(const char *s, size_t n, struct action_spec *a,
 	int r;
 
 	memset(a, 0, sizeof(*a));
+	if (pn == 5 && !strncmp(s, "flood", 5))
+		return flood_item(s, n, a, e);
 	if (!pn)
 		return fail(e, "actions: '%.*s' lacks a port; "
 			    ACTIONS_EXAMPLE, (int)n, s);
@@ -598,11 +622,6 @@ int parse_actions(const char *s, struct action_list *acts, struct perr *e)
 			     "outputs; give either outputs or just drop");
 			goto err;
 		}
-		if (acts->n == FLOWBR_MAX_ACTIONS) {
-			fail(e, "actions: more than %u outputs",
-			     FLOWBR_MAX_ACTIONS);
-			goto err;
-		}
 		if (acts->n == cap) {
 			size_t ncap = cap ? cap * 2 : 8;
 			struct action_spec *v;
@@ -617,6 +636,19 @@ int parse_actions(const char *s, struct action_list *acts, struct perr *e)
 		}
 		if (action_item(p, n, &acts->v[acts->n], e))
 			goto err;
+		if (acts->n && acts->v[acts->n - 1].flood) {
+			fail(e, acts->v[acts->n].flood ?
+			     "actions: only one flood per flow" :
+			     "actions: flood must be the last action (it runs "
+			     "after the outputs)");
+			goto err;
+		}
+		/* Every item before is an output. */
+		if (!acts->v[acts->n].flood && acts->n == ACTIONS_PARSE_MAX) {
+			fail(e, "actions: more than %u outputs",
+			     ACTIONS_PARSE_MAX);
+			goto err;
+		}
 		acts->n++;
 		if (!comma)
 			break;

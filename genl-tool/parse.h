@@ -34,13 +34,18 @@ struct flow_spec {
 
 struct action_spec {
 	struct port_ref port;
-	uint16_t vid;		/* 0: output untagged */
+	uint16_t vid;		/* 0: output untagged; a flood's VLAN */
+	bool flood;		/* "flood[:VLAN]" (FLOWBR_ACT_FLOOD), no port */
+	bool flood_vlan;	/* the VLAN was given (else the flow's) */
 };
 
 struct action_list {
 	struct action_spec *v;	/* malloc'ed; free with action_list_free() */
-	size_t n;		/* 0: drop */
+	size_t n;		/* 0: drop; a flood is the last */
 };
+
+/* Outputs parse_actions() takes (the kernel takes FLOWBR_MAX_OUTPUTS). */
+#define ACTIONS_PARSE_MAX	FLOWBR_MAX_PORTS
 
 /* Split "key=value" in place-free fashion: returns false without '='. */
 bool split_kv(const char *arg, char *key, size_t keysize, const char **val);
@@ -117,7 +122,10 @@ int parse_flow(const char *s, struct flow_spec *flow, struct perr *e);
 
 /*
  * ACTIONS (the text after "actions="): "drop", or a comma list of "P"
- * (output untagged) and "P:VID" (output tagged VID).
+ * (output untagged) and "P:VID" (output tagged VID), optionally ending
+ * with "flood" (every port of the flow's VLAN) or "flood:VLAN"
+ * (FLOWBR_ACT_FLOOD; a port named "flood" is given by its number). At
+ * most ACTIONS_PARSE_MAX outputs: the kernel's own limit is left to it.
  */
 int parse_actions(const char *s, struct action_list *acts, struct perr *e);
 void action_list_free(struct action_list *acts);

@@ -386,6 +386,12 @@ static void test_actions(void)
 		{ ":5", "lacks a port" },
 		{ "4096", "out of range (0-4095)" },
 		{ "a/b", "not a valid interface name" },
+		{ "flood,2", "flood must be the last action" },
+		{ "flood,flood:5", "only one flood" },
+		{ "flood:4095", "out of range (0-4094)" },
+		{ "flood:", "not a number" },
+		{ "flood:x", "not a number" },
+		{ "flood,drop", "cannot be combined" },
 	};
 	struct action_list al;
 	struct perr e;
@@ -405,6 +411,23 @@ static void test_actions(void)
 	      !strcmp(al.v[0].port.name, "vnet1") && al.v[0].vid == 100 &&
 	      al.v[1].port.no == 0, "actions with a name");
 	action_list_free(&al);
+	r = parse_actions("2,3:100,flood", &al, &e);
+	check(r == 0 && al.n == 3 && !al.v[1].flood && al.v[2].flood &&
+	      !al.v[2].flood_vlan, "actions ending with flood");
+	action_list_free(&al);
+	r = parse_actions("flood:0", &al, &e);
+	check(r == 0 && al.n == 1 && al.v[0].flood && al.v[0].flood_vlan &&
+	      al.v[0].vid == 0, "actions flood:0 (the untagged domain)");
+	action_list_free(&al);
+	r = parse_actions("flood:4094", &al, &e);
+	check(r == 0 && al.n == 1 && al.v[0].flood && al.v[0].vid == 4094,
+	      "actions flood:4094");
+	action_list_free(&al);
+	r = parse_actions("floods:7", &al, &e);
+	check(r == 0 && al.n == 1 && !al.v[0].flood && al.v[0].port.is_name &&
+	      !strcmp(al.v[0].port.name, "floods") && al.v[0].vid == 7,
+	      "a port named floods is a port");
+	action_list_free(&al);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char what[64];
 
@@ -414,19 +437,33 @@ static void test_actions(void)
 		check(al.v == NULL && al.n == 0, "%s: nothing left", what);
 	}
 
-	/* FLOWBR_MAX_ACTIONS outputs fit, one more does not. */
-	big = malloc(FLOWBR_MAX_ACTIONS * 6 + 8);
+	/*
+	 * ACTIONS_PARSE_MAX outputs and a flood parse, one more output does
+	 * not. The parser takes more than the kernel's FLOWBR_MAX_OUTPUTS, so
+	 * that the kernel's own message (use a flood) reaches the user.
+	 */
+	check(ACTIONS_PARSE_MAX > FLOWBR_MAX_OUTPUTS &&
+	      FLOWBR_MAX_ACTIONS == FLOWBR_MAX_OUTPUTS + 1,
+	      "parser bound above the kernel's, MAX_ACTIONS = outputs + flood");
+	big = malloc(ACTIONS_PARSE_MAX * 6 + 16);
 	if (!big) {
 		check(0, "malloc");
 		return;
 	}
 	big[0] = '\0';
-	for (i = 0; i < FLOWBR_MAX_ACTIONS; i++)
-		sprintf(big + strlen(big), "%s%zu", i ? "," : "", i);
+	for (i = 0; i < ACTIONS_PARSE_MAX; i++)
+		sprintf(big + strlen(big), "%s%zu", i ? "," : "", i % 4096);
 	r = parse_actions(big, &al, &e);
-	check(r == 0 && al.n == FLOWBR_MAX_ACTIONS, "%u outputs",
-	      FLOWBR_MAX_ACTIONS);
+	check(r == 0 && al.n == ACTIONS_PARSE_MAX, "%u outputs",
+	      ACTIONS_PARSE_MAX);
 	action_list_free(&al);
+	strcat(big, ",flood");
+	r = parse_actions(big, &al, &e);
+	check(r == 0 && al.n == ACTIONS_PARSE_MAX + 1 &&
+	      al.v[ACTIONS_PARSE_MAX].flood, "%u outputs and a flood",
+	      ACTIONS_PARSE_MAX);
+	action_list_free(&al);
+	big[strlen(big) - 6] = '\0';
 	strcat(big, ",1");
 	check_err(parse_actions(big, &al, &e), &e, "too many outputs",
 		  "more than");

@@ -92,52 +92,95 @@ static void flowbr_send(struct flowbr_port *port, struct sk_buff *skb,
 }
 
 /*
- * Run an output list. The last usable output gets @skb itself, the others
- * clones: no copy is made for a single output, and none for ports that
- * cannot transmit.
+ * A frame on its way out of several ports: each new destination sends a
+ * clone to the previous one, and the last gets @skb itself, so no copy is
+ * made for a single output and none for ports that cannot transmit.
  */
-void flowbr_dp_execute(struct flowbr_bridge *br, struct sk_buff *skb,
-		       const struct flowbr_output *out, unsigned int n,
-		       u16 in_port, u16 prio)
+struct flowbr_tx {
+	struct sk_buff *skb;
+	struct flowbr_port *prev;
+	struct flowbr_output prev_out;
+	u16 prio;
+};
+
+static void flowbr_tx_add(struct flowbr_tx *tx, struct flowbr_port *port,
+			  const struct flowbr_output *out)
 {
-	struct flowbr_port *prev = NULL, *port;
-	const struct flowbr_output *prev_out = NULL;
 	struct sk_buff *clone;
+
+	if (tx->prev) {
+		clone = skb_clone(tx->skb, GFP_ATOMIC);
+		if (likely(clone))
+			flowbr_send(tx->prev, clone, &tx->prev_out, tx->prio);
+		else
+			flowbr_port_count_drop(tx->prev, FLOWBR_DROP_NOMEM);
+	}
+	tx->prev = port;
+	tx->prev_out = *out;
+}
+
+static void flowbr_tx_finish(struct flowbr_tx *tx)
+{
+	if (tx->prev)
+		flowbr_send(tx->prev, tx->skb, &tx->prev_out, tx->prio);
+	else
+		consume_skb(tx->skb);
+}
+
+/*
+ * Add every usable port that carries @vlan, except @in_port, with its own
+ * egress tagging: the miss policy's flood and FLOWBR_ACT_FLOOD.
+ */
+static void flowbr_tx_flood(struct flowbr_bridge *br, struct flowbr_tx *tx,
+			    u16 in_port, u16 vlan)
+{
+	struct flowbr_output out;
+	struct flowbr_port *port;
+
+	list_for_each_entry_rcu(port, &br->port_list, node) {
+		if (port->port_no == in_port)
+			continue;
+		if (!flowbr_vlan_egress(rcu_dereference(port->vlan), vlan,
+					&out))
+			continue;
+		if (!flowbr_port_usable(port))
+			continue;
+		flowbr_tx_add(tx, port, &out);
+	}
+}
+
+/* Run a flow's actions: its outputs in order, then its flood if any. */
+void flowbr_dp_execute(struct flowbr_bridge *br, struct sk_buff *skb,
+		       const struct flowbr_actions *acts, u16 in_port,
+		       u16 prio)
+{
+	struct flowbr_tx tx = { .skb = skb, .prio = prio };
+	const struct flowbr_output *out = acts->out;
+	struct flowbr_port *port;
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		port = rcu_dereference(br->ports[out[i].port_no]);
+	for (i = 0; i < acts->n; i++, out++) {
+		port = rcu_dereference(br->ports[out->port_no]);
 		if (unlikely(!port))
 			continue;
-		if (unlikely(out[i].port_no == in_port)) {
+		if (unlikely(out->port_no == in_port)) {
 			flowbr_port_count_drop(port, FLOWBR_DROP_LOOP);
 			continue;
 		}
 		if (unlikely(!flowbr_port_usable(port)))
 			continue;
-		if (prev) {
-			clone = skb_clone(skb, GFP_ATOMIC);
-			if (likely(clone))
-				flowbr_send(prev, clone, prev_out, prio);
-			else
-				flowbr_port_count_drop(prev, FLOWBR_DROP_NOMEM);
-		}
-		prev = port;
-		prev_out = &out[i];
+		flowbr_tx_add(&tx, port, out);
 	}
-	if (prev)
-		flowbr_send(prev, skb, prev_out, prio);
-	else
-		consume_skb(skb);
+	if (acts->flood)
+		flowbr_tx_flood(br, &tx, in_port, acts->flood_vlan);
+	flowbr_tx_finish(&tx);
 }
 
 /* Flood (or drop) a miss in the kernel, without the agent. */
 void flowbr_dp_miss_policy(struct flowbr_bridge *br, struct flowbr_port *in,
 			   struct sk_buff *skb, u16 vlan, u16 prio)
 {
-	struct flowbr_output out, prev_out = {};
-	struct flowbr_port *port, *prev = NULL;
-	struct sk_buff *clone;
+	struct flowbr_tx tx = { .skb = skb, .prio = prio };
 
 	flowbr_br_stat_inc(br, fallback);
 	if (READ_ONCE(br->miss_policy) == FLOWBR_MISS_DROP) {
@@ -145,28 +188,8 @@ void flowbr_dp_miss_policy(struct flowbr_bridge *br, struct flowbr_port *in,
 		kfree_skb(skb);
 		return;
 	}
-	list_for_each_entry_rcu(port, &br->port_list, node) {
-		if (port == in)
-			continue;
-		if (!flowbr_vlan_egress(rcu_dereference(port->vlan), vlan,
-					&out))
-			continue;
-		if (!flowbr_port_usable(port))
-			continue;
-		if (prev) {
-			clone = skb_clone(skb, GFP_ATOMIC);
-			if (likely(clone))
-				flowbr_send(prev, clone, &prev_out, prio);
-			else
-				flowbr_port_count_drop(prev, FLOWBR_DROP_NOMEM);
-		}
-		prev = port;
-		prev_out = out;
-	}
-	if (prev)
-		flowbr_send(prev, skb, &prev_out, prio);
-	else
-		consume_skb(skb);
+	flowbr_tx_flood(br, &tx, in->port_no, vlan);
+	flowbr_tx_finish(&tx);
 }
 
 /*
@@ -193,8 +216,7 @@ void flowbr_dp_process(struct flowbr_port *in, struct sk_buff *skb,
 		flowbr_br_stat_inc(br, hit);
 		flowbr_flow_hit(flow, skb->len);
 		acts = rcu_dereference(flow->acts);
-		flowbr_dp_execute(br, skb, acts->out, acts->n, in->port_no,
-				  ing->prio);
+		flowbr_dp_execute(br, skb, acts, in->port_no, ing->prio);
 		return;
 	}
 	flowbr_br_stat_inc(br, missed);

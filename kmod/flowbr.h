@@ -102,7 +102,9 @@ struct flowbr_output {
 
 struct flowbr_actions {
 	struct rcu_head rcu;
-	u32 n;
+	u32 n;				/* explicit outputs */
+	bool flood;			/* then FLOWBR_ACT_FLOOD ... */
+	u16 flood_vlan;			/* ... to this VLAN */
 	struct flowbr_output out[];
 };
 
@@ -280,8 +282,8 @@ static inline void flowbr_flow_changed(struct flowbr_bridge *br)
 /* datapath.c */
 void flowbr_dp_receive(struct flowbr_port *in, struct sk_buff *skb);
 void flowbr_dp_execute(struct flowbr_bridge *br, struct sk_buff *skb,
-		       const struct flowbr_output *out, unsigned int n,
-		       u16 in_port, u16 prio);
+		       const struct flowbr_actions *acts, u16 in_port,
+		       u16 prio);
 void flowbr_dp_miss_policy(struct flowbr_bridge *br, struct flowbr_port *in,
 			   struct sk_buff *skb, u16 vlan, u16 prio);
 void flowbr_dp_process(struct flowbr_port *in, struct sk_buff *skb,

@@ -20,6 +20,7 @@ const struct nla_policy flowbr_output_policy[FLOWBR_OUT_MAX + 1] = {
 
 static const struct nla_policy flowbr_action_policy[FLOWBR_ACT_MAX + 1] = {
 	[FLOWBR_ACT_OUTPUT]	= NLA_POLICY_NESTED(flowbr_output_policy),
+	[FLOWBR_ACT_FLOOD]	= NLA_POLICY_MAX(NLA_U16, FLOWBR_VID_MAX),
 };
 
 static struct netlink_range_validation flowbr_flow_limit_range = {

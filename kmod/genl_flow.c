@@ -55,73 +55,131 @@ static bool flowbr_port_exists(struct flowbr_bridge *br, u32 port_no)
 	return ret;
 }
 
-/* Parse FLOWBR_A_ACTIONS (already validated against the policy). */
+/* Parse one FLOWBR_ACT_OUTPUT (validated against the policy) into @out. */
+static int flowbr_output_parse(struct flowbr_bridge *br, struct nlattr *nla,
+			       struct flowbr_output *out,
+			       struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[FLOWBR_OUT_MAX + 1];
+	int err;
+
+	err = nla_parse_nested(tb, FLOWBR_OUT_MAX, nla, flowbr_output_policy,
+			       extack);
+	if (err)
+		return err;
+	if (!tb[FLOWBR_OUT_PORT]) {
+		NL_SET_ERR_MSG_ATTR(extack, nla, "Output action needs a port");
+		return -EINVAL;
+	}
+	out->port_no = nla_get_u32(tb[FLOWBR_OUT_PORT]);
+	out->op = tb[FLOWBR_OUT_TAG_OP] ?
+		  nla_get_u8(tb[FLOWBR_OUT_TAG_OP]) : FLOWBR_TAG_UNTAGGED;
+	out->vid = tb[FLOWBR_OUT_VID] ? nla_get_u16(tb[FLOWBR_OUT_VID]) : 0;
+	if (out->op == FLOWBR_TAG_PUSH && !out->vid) {
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "A tagged output needs a VID (1-4094)");
+		return -EINVAL;
+	}
+	if (out->op == FLOWBR_TAG_UNTAGGED && out->vid) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWBR_OUT_VID],
+				    "An untagged output takes no VID");
+		return -EINVAL;
+	}
+	if (!flowbr_port_exists(br, out->port_no)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[FLOWBR_OUT_PORT],
+				    "Output to a port that does not exist on this bridge");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/*
+ * Parse FLOWBR_A_ACTIONS (validated against the policy): outputs, then at
+ * most one flood, last.
+ */
 static struct flowbr_actions *flowbr_actions_parse(struct flowbr_bridge *br,
 						   struct genl_info *info)
 {
-	struct nlattr *tb[FLOWBR_OUT_MAX + 1];
 	struct nlattr *acts_attr = info->attrs[FLOWBR_A_ACTIONS];
+	struct nlattr *nla, *flood = NULL;
 	struct flowbr_actions *acts;
-	struct flowbr_output *out;
-	struct nlattr *nla;
 	unsigned int n = 0;
 	int rem, err;
 
-	nla_for_each_nested(nla, acts_attr, rem)
-		n++;
-	if (n > FLOWBR_MAX_ACTIONS) {
-		NL_SET_ERR_MSG_ATTR(info->extack, acts_attr, "Too many actions");
+	nla_for_each_nested(nla, acts_attr, rem) {
+		switch (nla_type(nla)) {
+		case FLOWBR_ACT_OUTPUT:
+			if (flood) {
+				NL_SET_ERR_MSG_ATTR(info->extack, nla,
+						    "FLOWBR_ACT_FLOOD must be the last action (it runs after the outputs)");
+				return ERR_PTR(-EINVAL);
+			}
+			n++;
+			break;
+		case FLOWBR_ACT_FLOOD:
+			if (flood) {
+				NL_SET_ERR_MSG_ATTR(info->extack, nla,
+						    "Only one FLOWBR_ACT_FLOOD per flow");
+				return ERR_PTR(-EINVAL);
+			}
+			flood = nla;
+			break;
+		default:
+			NL_SET_ERR_MSG_ATTR(info->extack, nla, "Unknown action");
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	if (n > FLOWBR_MAX_OUTPUTS) {
+		NL_SET_ERR_MSG_ATTR(info->extack, acts_attr,
+				    "Too many outputs (at most " __stringify(FLOWBR_MAX_OUTPUTS) ", so that a flow fits one message): to reach every port of a VLAN use FLOWBR_ACT_FLOOD");
 		return ERR_PTR(-E2BIG);
 	}
-	acts = kmalloc(struct_size(acts, out, n), GFP_KERNEL);
+	acts = kzalloc(struct_size(acts, out, n), GFP_KERNEL);
 	if (!acts)
 		return ERR_PTR(-ENOMEM);
 	acts->n = n;
-	out = acts->out;
+	if (flood) {
+		acts->flood = true;
+		acts->flood_vlan = nla_get_u16(flood);
+	}
+	n = 0;
 	nla_for_each_nested(nla, acts_attr, rem) {
-		err = nla_parse_nested(tb, FLOWBR_OUT_MAX, nla,
-				       flowbr_output_policy, info->extack);
-		if (err)
-			goto err;
-		err = -EINVAL;
-		if (!tb[FLOWBR_OUT_PORT]) {
-			NL_SET_ERR_MSG_ATTR(info->extack, nla,
-					    "Output action needs a port");
-			goto err;
+		if (nla_type(nla) != FLOWBR_ACT_OUTPUT)
+			continue;
+		err = flowbr_output_parse(br, nla, &acts->out[n++],
+					  info->extack);
+		if (err) {
+			kfree(acts);
+			return ERR_PTR(err);
 		}
-		out->port_no = nla_get_u32(tb[FLOWBR_OUT_PORT]);
-		out->op = tb[FLOWBR_OUT_TAG_OP] ?
-			  nla_get_u8(tb[FLOWBR_OUT_TAG_OP]) : FLOWBR_TAG_UNTAGGED;
-		out->vid = tb[FLOWBR_OUT_VID] ? nla_get_u16(tb[FLOWBR_OUT_VID]) : 0;
-		if (out->op == FLOWBR_TAG_PUSH && !out->vid) {
-			NL_SET_ERR_MSG_ATTR(info->extack, nla,
-					    "A tagged output needs a VID (1-4094)");
-			goto err;
-		}
-		if (out->op == FLOWBR_TAG_UNTAGGED && out->vid) {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[FLOWBR_OUT_VID],
-					    "An untagged output takes no VID");
-			goto err;
-		}
-		if (!flowbr_port_exists(br, out->port_no)) {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[FLOWBR_OUT_PORT],
-					    "Output to a port that does not exist on this bridge");
-			err = -ENOENT;
-			goto err;
-		}
-		out++;
 	}
 	return acts;
-err:
-	kfree(acts);
-	return ERR_PTR(err);
 }
 
-static int flowbr_flow_fill(struct sk_buff *skb, struct flowbr_bridge *br,
-			    struct flowbr_flow *flow, u32 portid, u32 seq,
-			    int flags, u8 cmd)
+/* Payload size of a flow message with @n_out outputs and maybe a flood. */
+static size_t flowbr_flow_msg_size(u32 n_out, bool flood)
 {
-	const struct flowbr_actions *acts;
+	return nla_total_size(IFNAMSIZ) +		/* FLOWBR_A_BR_NAME */
+	       nla_total_size(0) +			/* FLOWBR_A_KEY */
+	       nla_total_size(sizeof(u32)) +		/* KEY_IN_PORT */
+	       nla_total_size(sizeof(u16)) +		/* KEY_VLAN */
+	       2 * nla_total_size(ETH_ALEN) +		/* KEY_ETH_SRC, DST */
+	       nla_total_size(0) +			/* FLOWBR_A_ACTIONS */
+	       n_out * (nla_total_size(0) +		/* ACT_OUTPUT */
+			nla_total_size(sizeof(u32)) +	/* OUT_PORT */
+			nla_total_size(sizeof(u8)) +	/* OUT_TAG_OP */
+			nla_total_size(sizeof(u16))) +	/* OUT_VID */
+	       (flood ? nla_total_size(sizeof(u16)) : 0) + /* ACT_FLOOD */
+	       nla_total_size(0) +			/* FLOWBR_A_FLOW_STATS */
+	       4 * nla_total_size_64bit(sizeof(u64));	/* its counters */
+}
+
+/* @acts: @flow's actions, read once by the caller (under RCU or owning it). */
+static int flowbr_flow_fill(struct sk_buff *skb, struct flowbr_bridge *br,
+			    struct flowbr_flow *flow,
+			    const struct flowbr_actions *acts, u32 portid,
+			    u32 seq, int flags, u8 cmd)
+{
 	struct nlattr *nest, *out;
 	unsigned long used;
 	u64 packets, bytes;
@@ -145,21 +203,19 @@ static int flowbr_flow_fill(struct sk_buff *skb, struct flowbr_bridge *br,
 	nest = nla_nest_start(skb, FLOWBR_A_ACTIONS);
 	if (!nest)
 		goto cancel;
-	rcu_read_lock();
-	acts = rcu_dereference(flow->acts);
 	for (i = 0; i < acts->n; i++) {
 		out = nla_nest_start(skb, FLOWBR_ACT_OUTPUT);
 		if (!out ||
 		    nla_put_u32(skb, FLOWBR_OUT_PORT, acts->out[i].port_no) ||
 		    nla_put_u8(skb, FLOWBR_OUT_TAG_OP, acts->out[i].op) ||
 		    (acts->out[i].vid &&
-		     nla_put_u16(skb, FLOWBR_OUT_VID, acts->out[i].vid))) {
-			rcu_read_unlock();
+		     nla_put_u16(skb, FLOWBR_OUT_VID, acts->out[i].vid)))
 			goto cancel;
-		}
 		nla_nest_end(skb, out);
 	}
-	rcu_read_unlock();
+	if (acts->flood &&
+	    nla_put_u16(skb, FLOWBR_ACT_FLOOD, acts->flood_vlan))
+		goto cancel;
 	nla_nest_end(skb, nest);
 
 	flowbr_flow_get_stats(flow, &packets, &bytes, &used);
@@ -184,22 +240,30 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int flowbr_flow_reply(struct genl_info *info, struct flowbr_bridge *br,
-			     struct flowbr_flow *flow, u8 cmd)
+/* A message with @flow and its @acts, sized for them. */
+static struct sk_buff *flowbr_flow_msg(struct genl_info *info,
+				       struct flowbr_bridge *br,
+				       struct flowbr_flow *flow,
+				       const struct flowbr_actions *acts,
+				       u8 cmd, gfp_t gfp)
 {
 	struct sk_buff *msg;
 	int err;
 
-	msg = nlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/* Any flow fits a message of the size a dump uses. */
+	BUILD_BUG_ON(genlmsg_total_size(flowbr_flow_msg_size(FLOWBR_MAX_OUTPUTS,
+							     true)) >
+		     NLMSG_GOODSIZE);
+	msg = genlmsg_new(flowbr_flow_msg_size(acts->n, acts->flood), gfp);
 	if (!msg)
-		return -ENOMEM;
-	err = flowbr_flow_fill(msg, br, flow, info->snd_portid, info->snd_seq,
-			       0, cmd);
+		return ERR_PTR(-ENOMEM);
+	err = flowbr_flow_fill(msg, br, flow, acts, info->snd_portid,
+			       info->snd_seq, 0, cmd);
 	if (err) {
 		nlmsg_free(msg);
-		return err;
+		return ERR_PTR(err);
 	}
-	return genlmsg_reply(msg, info);
+	return msg;
 }
 
 int flowbr_cmd_flow_new(struct sk_buff *skb, struct genl_info *info)
@@ -247,6 +311,7 @@ int flowbr_cmd_flow_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct flowbr_bridge *br = info->user_ptr[0];
 	struct flowbr_flow *flow;
+	struct sk_buff *msg;
 	struct flowbr_key key;
 	int err;
 
@@ -258,16 +323,24 @@ int flowbr_cmd_flow_del(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "No flow with this key");
 		return -ENOENT;
 	}
-	/* The reply carries the final counters; a failed reply is not fatal. */
-	err = flowbr_flow_reply(info, br, flow, FLOWBR_CMD_FLOW_DEL);
+	/*
+	 * The reply carries the final counters; a failed reply is not fatal.
+	 * The flow is unlinked: no writer can replace its actions any more.
+	 */
+	msg = flowbr_flow_msg(info, br, flow,
+			      rcu_dereference_protected(flow->acts, 1),
+			      FLOWBR_CMD_FLOW_DEL, GFP_KERNEL);
 	flowbr_flow_release(flow);
-	return err == -ENOMEM || err == -EMSGSIZE ? 0 : err;
+	if (IS_ERR(msg))
+		return PTR_ERR(msg) == -ENOMEM ? 0 : PTR_ERR(msg);
+	return genlmsg_reply(msg, info);
 }
 
 int flowbr_cmd_flow_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct flowbr_bridge *br = info->user_ptr[0];
 	struct flowbr_flow *flow;
+	struct sk_buff *msg;
 	struct flowbr_key key;
 	int err;
 
@@ -281,23 +354,13 @@ int flowbr_cmd_flow_get(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "No flow with this key");
 		return -ENOENT;
 	}
-	/* The reply is filled under RCU: allocate before. */
-	{
-		struct sk_buff *msg = nlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
-
-		if (!msg) {
-			rcu_read_unlock();
-			return -ENOMEM;
-		}
-		err = flowbr_flow_fill(msg, br, flow, info->snd_portid,
-				       info->snd_seq, 0, FLOWBR_CMD_FLOW_GET);
-		rcu_read_unlock();
-		if (err) {
-			nlmsg_free(msg);
-			return err;
-		}
-		return genlmsg_reply(msg, info);
-	}
+	/* Filled under RCU, from the actions read once. */
+	msg = flowbr_flow_msg(info, br, flow, rcu_dereference(flow->acts),
+			      FLOWBR_CMD_FLOW_GET, GFP_ATOMIC);
+	rcu_read_unlock();
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return genlmsg_reply(msg, info);
 }
 
 struct flowbr_dump_ctx {
@@ -358,8 +421,10 @@ int flowbr_cmd_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (ctx->pending) {
 		flow = flowbr_flow_lookup(br, &ctx->key);
 		if (flow) {
-			err = flowbr_flow_fill(skb, br, flow, portid, seq,
-					       NLM_F_MULTI, FLOWBR_CMD_FLOW_GET);
+			err = flowbr_flow_fill(skb, br, flow,
+					       rcu_dereference(flow->acts),
+					       portid, seq, NLM_F_MULTI,
+					       FLOWBR_CMD_FLOW_GET);
 			if (err)
 				goto out;
 		}
@@ -377,7 +442,8 @@ int flowbr_cmd_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		if (!flow)
 			break;
-		err = flowbr_flow_fill(skb, br, flow, portid, seq,
+		err = flowbr_flow_fill(skb, br, flow,
+				       rcu_dereference(flow->acts), portid, seq,
 				       NLM_F_MULTI, FLOWBR_CMD_FLOW_GET);
 		if (err) {
 			ctx->pending = true;
@@ -530,8 +596,8 @@ int flowbr_cmd_packet_execute(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		flowbr_br_stat_inc(br, executed);
 		if (acts)
-			flowbr_dp_execute(br, p, acts->out, acts->n,
-					  key.in_port, ing.prio);
+			flowbr_dp_execute(br, p, acts, key.in_port,
+					  ing.prio);
 		else
 			flowbr_dp_process(in, p, &ing, true);
 	}

@@ -67,6 +67,9 @@ test_flows_installed() {
 		dl_dst="$MAC_A" actions="$P_A")" 1 "flow B->A out of port $P_A"
 	check_eq "$(fdb_port "$BR" 100 "$MAC_A")" "$P_A" "port of A in the FDB"
 	check_eq "$(fdb_port "$BR" 100 "$MAC_B")" "$P_B" "port of B in the FDB"
+	# A's ARP request: a broadcast, flooded by one FLOWBR_ACT_FLOOD.
+	check_eq "$(flows_count "$BR" in_port="$P_A" vlan=100 dl_src="$MAC_A" \
+		dl_dst=ff:ff:ff:ff:ff:ff actions=flood:100)" 1 "broadcast flow of A"
 
 	# Established: the kernel forwards on its own.
 	up0=$(br_stat "$BR" upcalls) hit0=$(br_stat "$BR" hit)

@@ -15,6 +15,8 @@
 # - SIGTERM unregisters the handlers and keeps the flows;
 # - only one flowbrd at a time; the CLI says when none runs;
 # - --flush starts from an empty flow table;
+# - a new flowbrd adopts both forms of flood flow: a FLOWBR_ACT_FLOOD one
+#   is kept as it is, a list of outputs (older agents) becomes a flood;
 # - under valgrind, a start/traffic/stop cycle leaks nothing.
 
 # shellcheck disable=SC2119,SC2016 # helpers without arguments; eval strings
@@ -139,6 +141,35 @@ test_flush_on_start() {
 	check agent_stop
 }
 
+test_adopt_floods() {
+	local bc=ff:ff:ff:ff:ff:ff rw0 rw1
+	agent_stop
+	check flowbr flush-flows "$BR"
+	# A's broadcasts as an older agent wrote them (every other port of
+	# VLAN 100: the local port tagged, C), C's as a flood.
+	check flowbr add-flow "$BR" "in_port=$P_A,vlan=100,dl_src=$MAC_A,dl_dst=$bc" \
+		actions="0:100,$P_C"
+	check flowbr add-flow "$BR" "in_port=$P_C,vlan=100,dl_src=$MAC_C,dl_dst=$bc" \
+		actions=flood
+	check_eq "$(flows_count "$BR" in_port="$P_C" actions=flood:100)" 1 \
+		"flood flow installed by hand"
+	# (no traffic: flows must not idle out meanwhile)
+	agent_start --max-idle 60s || fail "cannot restart flowbrd"
+	wait_for 5 eval '[ "$(flows_count "$BR" in_port="$P_A" dl_dst="$bc" actions=flood:100)" = 1 ]' ||
+		{ log_cmd flowbr dump-flows "$BR"; fail "old-form flood not rewritten"; }
+	rw0=$(agent_stat flows_rewritten)
+	check_eq "$(flows_count "$BR" in_port="$P_C" dl_dst="$bc" actions=flood:100)" 1 \
+		"flood flow of C kept"
+	check_eq "$(fdb_port "$BR" 100 "$MAC_A")" "$P_A" "port of A (adopted from a list)"
+	check_eq "$(fdb_port "$BR" 100 "$MAC_C")" "$P_C" "port of C (adopted from a flood)"
+	# Later passes leave both alone.
+	sleep 1.5
+	rw1=$(agent_stat flows_rewritten)
+	check_eq "$rw1" "$rw0" "flows rewritten by later passes"
+	check_eq "$(flows_count "$BR" dl_dst="$bc" actions=flood:100)" 2 "flood flows"
+	check agent_stop
+}
+
 test_valgrind() {
 	local vpid rc
 	require_cmd valgrind
@@ -165,12 +196,13 @@ test_valgrind() {
 }
 
 setup
-ktap_plan 6
+ktap_plan 7
 run_subtest "kill -9 under a running ping: the ping keeps going" test_kill9
 run_subtest "a restarted flowbrd adopts the flows and learns at once" test_adopt_and_relearn
 run_subtest "a port removed while no agent runs leaves nothing behind" test_port_removed_while_dead
 run_subtest "SIGTERM unregisters and keeps flows; one agent at a time" test_sigterm
 run_subtest "--flush starts from an empty flow table; --handlers 1" test_flush_on_start
+run_subtest "a restarted flowbrd adopts flood flows of both forms" test_adopt_floods
 run_subtest "valgrind: a start/traffic/stop cycle leaks nothing" test_valgrind
 agent_log 20
 ktap_finished

@@ -11,9 +11,11 @@
 #
 # - B moved to VLAN 200 (set-port): A's established ping to B stops at
 #   once, B now reaches C, and no flow of VLAN 100 outputs to B's port;
-# - D added to VLAN 100: it receives A's established broadcast at once (the
-#   flooding flow is rewritten to include it, not left until it expires);
-# - a port removed: no flow uses it, no MAC is left on it.
+# - D added to VLAN 100: it receives A's established broadcast at once,
+#   with no flow rewritten (the flooding flow is a FLOWBR_ACT_FLOOD, which
+#   the kernel resolves per packet);
+# - a port removed: no flow uses it, no MAC is left on it, and it leaves
+#   the established floods with no flow rewritten either.
 
 # shellcheck disable=SC2119,SC2016 # helpers without arguments; eval strings
 source "$(dirname "$0")/lib.sh"
@@ -78,35 +80,39 @@ test_vlan_change() {
 }
 
 test_port_added() {
-	local pid cd n p_d f
+	local pid cd n p_d f rw0 rw1
 	# A broadcasts; the flooding flow is hit, so it never expires.
 	nsrun "$NS_A" ping -b -c 1000 -i 0.1 10.12.0.255 >/dev/null 2>&1 &
 	pid=$!
 	sleep 1
-	check_eq "$(flows_count "$BR" in_port="$P_A" dl_dst=ff:ff:ff:ff:ff:ff)" 1 \
-		"broadcast flow of A"
+	check_eq "$(flows_count "$BR" in_port="$P_A" dl_dst=ff:ff:ff:ff:ff:ff \
+		actions=flood:100)" 1 "broadcast flow of A, a flood of VLAN 100"
+	rw0=$(agent_stat flows_rewritten)
 	pcap_start cd "$NS_D" eth0
 	check flowbr add-port "$BR" rd tag=100
 	p_d=$(port_no "$BR" rd)
 	sleep 1.5
-	f=$(flows_match "$BR" in_port="$P_A" dl_dst=ff:ff:ff:ff:ff:ff out="$p_d")
+	f=$(flows_match "$BR" in_port="$P_A" dl_dst=ff:ff:ff:ff:ff:ff actions=flood:100)
 	log "broadcast flow of A: $f"
 	check test -n "$f"
-	# Rewritten in place: its counters went on.
+	# Untouched: its counters went on, nothing was rewritten.
 	check test "$(json_get packets <<<"$f")" -ge 10
+	rw1=$(agent_stat flows_rewritten)
+	check_eq "$rw1" "$rw0" "flows rewritten for the new port"
 	kill -0 "$pid" || fail "the broadcasting ping ended too early"
 	n=$(pcap_count "$cd" "$MAC_A > ff:ff:ff:ff:ff:ff" icmp)
-	log "broadcasts of A seen by D in 1.5 s after add-port: $n"
+	log "broadcasts of A seen by D (port $p_d) in 1.5 s after add-port: $n"
 	check test "$n" -ge 5
 	kill "$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 }
 
 test_port_removed() {
-	local p_d
+	local p_d rw0
 	p_d=$(port_no "$BR" rd)
 	ping_ok "$NS_A" 10.12.0.4
 	check test "$(flows_count "$BR" out="$p_d")" -ge 1
+	rw0=$(agent_stat flows_rewritten)
 	check flowbr del-port "$BR" rd
 	check_eq "$(flows_count "$BR" out="$p_d")" 0 "flows out of the removed port"
 	check_eq "$(flows_count "$BR" in_port="$p_d")" 0 "flows in from the removed port"
@@ -115,6 +121,8 @@ test_port_removed() {
 	# Floods after the removal do not include it either.
 	nsrun "$NS_A" ping -b -c 3 -i 0.2 10.12.0.255 >/dev/null 2>&1 || true
 	check_eq "$(flows_count "$BR" out="$p_d")" 0 "flows out of the removed port"
+	check_eq "$(agent_stat flows_rewritten)" "$rw0" \
+		"flows rewritten for the removed port"
 }
 
 setup

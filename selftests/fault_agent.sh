@@ -86,7 +86,7 @@ run = lambda *a: json.loads(subprocess.run(["flowbr", "-j"] + list(a), check=Tru
 flows = run("dump-flows", br)
 ports = {p["port_no"] for p in run("show", br)[0]["ports"]}
 for f in flows:
-    used = [f["in_port"]] + [a["port"] for a in f["actions"]]
+    used = [f["in_port"]] + [a["port"] for a in f["actions"] if "port" in a]
     if any(p not in ports for p in used):
         print(json.dumps(f, sort_keys=True))
 ' "$BR"

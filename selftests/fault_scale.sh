@@ -15,7 +15,10 @@
 #   netlink, in batches): ping still crosses it (flooded to the 500 or so
 #   ports of its VLAN), hand-installed flows carry it, a broadcast reaches
 #   exactly the ports of its VLAN; `show`, `list-ports` and `stats` list
-#   all 1000 ports with the right numbers, names and tags; deleting the
+#   all 1000 ports with the right numbers, names and tags; with every port
+#   in VLAN 100 and flowbrd running, the agent's flow for a broadcast is
+#   one flood action, read back by get-flow and dump-flows, and its frames
+#   reach all 1000 ports (a list of 1000 outputs fitted no message); deleting the
 #   bridge removes every netdev it made, frees the veths and leaves the
 #   module's refcount at 0;
 # - a trunk port with trunks=1-4094: frames on VIDs 1, 2, 4094 and random
@@ -47,15 +50,17 @@ setup() {
 	test_setup ipv6 python3 nsenter ping
 }
 
-# add_internal_ports BR PREFIX FROM TO: internal ports PREFIX<i> with tag
+# internal_ports BR PREFIX FROM TO [TAG]: internal ports PREFIX<i> with tag
 # 100 + i % 50, port_no i, straight over generic netlink (the CLI would
-# start 1000 processes); fails if any is refused.
-add_internal_ports() {
+# start 1000 processes); with TAG, set the existing ones' tag to TAG
+# instead. Fails if any request is refused.
+internal_ports() {
 	python3 -I -S - "$SELFTEST_DIR/bench" "$@" <<'EOF'
 import os, struct, sys
 sys.path.insert(0, sys.argv[1])
 import fbflows as fb
 br, prefix, lo, hi = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+tag = int(sys.argv[6]) if len(sys.argv) > 6 else None
 e = fb.read_enums(fb.UAPI)
 g = fb.Genl()
 fam = g.family_id("flowbr")
@@ -66,12 +71,16 @@ while i <= hi:
     for k in range(i, min(i + 50, hi + 1)):
         g.seq += 1
         attrs = (fb.nla(e["FLOWBR_A_BR_NAME"], br.encode() + b"\0") +
-                 fb.nla(e["FLOWBR_A_PORT_NAME"], ("%s%d" % (prefix, k)).encode() + b"\0") +
-                 fb.nla(e["FLOWBR_A_PORT_TYPE"], struct.pack("=B", e["FLOWBR_PORT_INTERNAL"])) +
-                 fb.nla(e["FLOWBR_A_PORT_NO"], struct.pack("=I", k)) +
-                 fb.nla(e["FLOWBR_A_PORT_TAG"], struct.pack("=H", 100 + k % 50)))
-        msgs.append(g.msg(fam, e["FLOWBR_CMD_PORT_NEW"], attrs,
-                          fb.NLM_F_REQUEST | fb.NLM_F_ACK, g.seq))
+                 fb.nla(e["FLOWBR_A_PORT_NAME"], ("%s%d" % (prefix, k)).encode() + b"\0"))
+        if tag is None:
+            attrs += (fb.nla(e["FLOWBR_A_PORT_TYPE"], struct.pack("=B", e["FLOWBR_PORT_INTERNAL"])) +
+                      fb.nla(e["FLOWBR_A_PORT_NO"], struct.pack("=I", k)) +
+                      fb.nla(e["FLOWBR_A_PORT_TAG"], struct.pack("=H", 100 + k % 50)))
+            cmd = e["FLOWBR_CMD_PORT_NEW"]
+        else:
+            attrs += fb.nla(e["FLOWBR_A_PORT_TAG"], struct.pack("=H", tag))
+            cmd = e["FLOWBR_CMD_PORT_SET"]
+        msgs.append(g.msg(fam, cmd, attrs, fb.NLM_F_REQUEST | fb.NLM_F_ACK, g.seq))
     g.sock.send(b"".join(msgs))
     errs = g.recv_until_ack(g.seq)
     failed += len(errs)
@@ -143,7 +152,7 @@ test_1000_ports() {
 	defer flowbr del-br "$BR"
 	check flowbr add-port "$BR" sa tag=100 port_no=1
 	check flowbr add-port "$BR" sb tag=100 port_no=2
-	out=$(add_internal_ports "$BR" fs 3 "$N_PORTS" 2>&1) || fail "$out"
+	out=$(internal_ports "$BR" fs 3 "$N_PORTS" 2>&1) || fail "$out"
 	t1=$(date +%s%N)
 	log "bridge with $N_PORTS ports made in $(((t1 - t0) / 1000000)) ms"
 	check_eq "$(ip -o link show | grep -c ': fs[0-9]*:')" $((N_PORTS - 2)) "internal netdevs"
@@ -171,6 +180,7 @@ test_1000_ports() {
 	if [ -n "${FLOWBR_FULL:-}" ]; then
 		scale_flows
 	fi
+	agent_flood
 
 	t2=$(date +%s%N)
 	check flowbr del-br "$BR"
@@ -184,6 +194,52 @@ test_1000_ports() {
 	refs=$(cat /sys/module/flowbr/refcnt)
 	check_eq "$refs" 0 "module refcount"
 	check_no_splat
+}
+
+# down_rises BEFORE AFTER MIN: of the internal ports (fs<i>) in two
+# `stats -j` outputs, print how many counted at least MIN more drops.down
+# (they are down: what the bridge sends them is counted there).
+down_rises() {
+	python3 -I -S -c '
+import json, sys
+def downs(path):
+    return {p["name"]: p["stats"]["drops"]["down"] for p in json.load(open(path))["ports"]
+            if p["name"].startswith("fs") and p["name"][2:].isdigit()}
+a, b = downs(sys.argv[1]), downs(sys.argv[2])
+print(sum(1 for k in b if b[k] - a.get(k, 0) >= int(sys.argv[3])))' "$@"
+}
+
+# Every port in VLAN 100, flowbrd running: its flow for A's broadcasts is
+# one flood action, which get-flow and dump-flows read back (1000 outputs
+# fitted no netlink message), and which reaches all the ports.
+agent_flood() {
+	local out f n tx0 tx1
+	require_agent
+	out=$(internal_ports "$BR" fs 3 "$N_PORTS" 100 2>&1) || fail "$out"
+	check flowbr flush-flows "$BR"
+	# (the flow must not idle out while 1000 ports are listed)
+	agent_start --max-idle 60s || fail "cannot start flowbrd"
+	ip -n "$NS_A" neigh flush all
+	ping_ok "$NS_A" 10.33.0.2	# A's ARP request: the broadcast flow
+	f=$(flowbr get-flow "$BR" "in_port=1,vlan=100,dl_src=$MAC_A,dl_dst=ff:ff:ff:ff:ff:ff" 2>&1) ||
+		fail "get-flow of A's broadcast flow: $f"
+	log "get-flow: $f"
+	check_contains "$f" " actions=flood:100" "A's broadcast flow (get-flow)"
+	check_eq "$(flows_count "$BR" in_port=1 dl_src="$MAC_A" dl_dst=ff:ff:ff:ff:ff:ff \
+		actions=flood:100)" 1 "A's broadcast flow in dump-flows"
+	# Broadcasts hitting that flow reach every port of the VLAN.
+	flowbr -j stats "$BR" >"$FLOWBR_TMP/stats0"
+	tx0=$(port_stat "$BR" sb tx_packets)
+	nsrun "$NS_A" ping -b -q -c 3 -i 0.2 -W 1 10.33.0.255 >/dev/null 2>&1 || true
+	flowbr -j stats "$BR" >"$FLOWBR_TMP/stats1"
+	tx1=$(port_stat "$BR" sb tx_packets)
+	n=$(down_rises "$FLOWBR_TMP/stats0" "$FLOWBR_TMP/stats1" 3)
+	log "internal ports that got the 3 broadcasts: $n of $((N_PORTS - 2)); sb: $((tx1 - tx0)) frames"
+	check_eq "$n" $((N_PORTS - 2)) "internal ports reached by the flood flow"
+	check test $((tx1 - tx0)) -ge 3
+	f=$(flows_match "$BR" in_port=1 dl_src="$MAC_A" dl_dst=ff:ff:ff:ff:ff:ff)
+	check test "$(json_get packets <<<"$f")" -ge 3
+	check agent_stop
 }
 
 # 200000 flows between sa and sb on the 1000-port bridge (full form only).
@@ -309,6 +365,6 @@ for i, v in enumerate(map(int, sys.argv[1:]), 1):
 setup
 dmesg_mark fault_scale
 ktap_plan 2
-run_subtest "$N_PORTS ports on one bridge: forwarding, complete listings, clean deletion" test_1000_ports
+run_subtest "$N_PORTS ports on one bridge: forwarding, complete listings, the agent's flood flow readable, clean deletion" test_1000_ports
 run_subtest "trunks=1-4094: VIDs ${N_VIDS} sampled (1, 2, 4094, random) reach the right access port" test_trunk_4094
 ktap_finished

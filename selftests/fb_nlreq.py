@@ -7,8 +7,9 @@
 sends FLOWBR_CMD_<CMD> with attributes FLOWBR_A_<ATTR> (numbers read from
 the uapi header) and waits for the ack. TYPE: str, u8, u16, u32, hex
 (binary), vids (a FLOWBR_VLAN_BITMAP_LEN bitmap: comma-separated VIDs), key
-(IN_PORT,VLAN,SRC,DST) or out (PORT/TAG_OP[/VID], '+'-separated; empty for
-no output); KEY and ACTIONS are sent nested. Prints "nlreq: ok" (exit 0)
+(IN_PORT,VLAN,SRC,DST) or out (PORT/TAG_OP[/VID] or flood/VLAN for
+FLOWBR_ACT_FLOOD, '+'-separated; empty for no action); KEY and ACTIONS are
+sent nested. Prints "nlreq: ok" (exit 0)
 or "nlreq: Error: EXTACK (errno N: TEXT)" on stderr (exit 1). With CMD "-",
 reads one "CMD ATTR=TYPE:VALUE..." request per line of stdin and prints
 "REQUEST -> RESULT" for each on stdout. Netlink itself is in
@@ -47,6 +48,9 @@ def value(kind, v):
         acts = b""
         for o in filter(None, v.split("+")):
             f = o.split("/")
+            if f[0] == "flood":
+                acts += nla(ACT["FLOWBR_ACT_FLOOD"], struct.pack("=H", int(f[1])))
+                continue
             a = nla(OUT["FLOWBR_OUT_PORT"], struct.pack("=I", int(f[0])))
             if len(f) > 1:
                 a += nla(OUT["FLOWBR_OUT_TAG_OP"], struct.pack("=B", int(f[1])))

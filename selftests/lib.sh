@@ -869,22 +869,25 @@ print(sum(1 for e in json.load(sys.stdin) if e["mac"].startswith(p)))
 
 # flows_match BR [KEY=VALUE...]: print the flows of BR (one JSON object per
 # line) whose fields equal the given values: in_port, vlan, dl_src, dl_dst;
-# out=P matches flows with an output to port P, actions=LIST (e.g. "2" or
-# "1,3:100", "drop") flows with exactly those outputs, in order.
+# out=P matches flows with an output to port P, actions=LIST (e.g. "2",
+# "1,3:100", "flood:100", "drop") flows with exactly those actions, in order.
 flows_match() {
 	local br=$1
 	shift
 	flowbr -j dump-flows "$br" | python3 -c '
 import json, sys
 want = dict(a.split("=", 1) for a in sys.argv[1:])
+def act(a):
+    if "flood" in a:
+        return "flood:%d" % a["flood"]
+    return "%d:%d" % (a["port"], a["vid"]) if "vid" in a else str(a["port"])
 def acts(f):
-    return ",".join("%d:%d" % (a["port"], a["vid"]) if "vid" in a
-                    else str(a["port"]) for a in f["actions"]) or "drop"
+    return ",".join(act(a) for a in f["actions"]) or "drop"
 for f in json.load(sys.stdin):
     ok = True
     for k, v in want.items():
         if k == "out":
-            ok &= any(a["port"] == int(v) for a in f["actions"])
+            ok &= any(a.get("port") == int(v) for a in f["actions"])
         elif k == "actions":
             ok &= acts(f) == v
         elif k in ("dl_src", "dl_dst"):

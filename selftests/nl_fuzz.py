@@ -257,10 +257,17 @@ class Fuzzer:
             p = self.mutate_list(p, max(O.values()))
         return nla(self.ACT["FLOWBR_ACT_OUTPUT"] | NLA_F_NESTED, b"".join(p))
 
+    def flood(self, valid=False):
+        vlan = self.u16(self.rnd.choice([0, 10, 20, 4094])) if valid \
+            else self.intval(2, 0, 4094)
+        return nla(self.ACT["FLOWBR_ACT_FLOOD"], vlan)
+
     def actions(self, valid=False):
         n = self.rnd.choice([0, 1, 1, 2, 3, 8]) if valid or self.rnd.random() < 0.9 \
             else self.rnd.randint(0, 300)
         acts = [self.output(valid) for _ in range(n)]
+        if self.rnd.random() < 0.3:	# FLOWBR_ACT_FLOOD, last when valid
+            acts.append(self.flood(valid))
         if not valid:
             acts = self.mutate_list(acts, max(self.ACT.values()))
         return b"".join(acts)

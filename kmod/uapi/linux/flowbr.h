@@ -43,7 +43,17 @@
 #define FLOWBR_DEFAULT_UPCALL_QUEUE	4096
 #define FLOWBR_MAX_UPCALL_QUEUE		65536
 #define FLOWBR_DEFAULT_UPCALL_RATE	20000
-#define FLOWBR_MAX_ACTIONS		FLOWBR_MAX_PORTS
+/*
+ * Explicit outputs (%FLOWBR_ACT_OUTPUT) per flow. Every flow must fit one
+ * netlink message of NLMSG_GOODSIZE bytes (3776 with 4 KiB pages): a
+ * FLOW_GET reply, or one flow of a dump, is never split. An output takes
+ * 28 bytes there and the rest of a flow at most 164, so 128 outputs (3748
+ * bytes) fit. To reach every port of a VLAN, use %FLOWBR_ACT_FLOOD rather
+ * than listing them.
+ */
+#define FLOWBR_MAX_OUTPUTS		128
+/* Actions per flow: the outputs and at most one %FLOWBR_ACT_FLOOD. */
+#define FLOWBR_MAX_ACTIONS		(FLOWBR_MAX_OUTPUTS + 1)
 #define FLOWBR_MAX_HANDLERS		1024
 
 /**
@@ -94,7 +104,8 @@
  *	of a bridge (a dump that raced with a change is flagged
  *	%NLM_F_DUMP_INTR).
  * @FLOWBR_CMD_FLOW_FLUSH: delete the flows of a bridge; restricted to flows
- *	that use %FLOWBR_A_PORT_NO (in or out), that are in %FLOWBR_A_VLAN, or
+ *	that use %FLOWBR_A_PORT_NO (in_port or an explicit output; a flood
+ *	names no port), that are in %FLOWBR_A_VLAN, or
  *	whose source or destination is %FLOWBR_A_MAC, when given (all given
  *	filters must match). Replies with the number deleted in
  *	%FLOWBR_A_BR_FLOW_COUNT.
@@ -169,8 +180,9 @@ enum flowbr_cmd {
  *	every VLAN
  * @FLOWBR_A_PORT_STATS: nested, &enum flowbr_port_stats
  * @FLOWBR_A_KEY: nested, &enum flowbr_key_attr
- * @FLOWBR_A_ACTIONS: nested list of %FLOWBR_ACT_OUTPUT, run in order; may be
- *	empty (drop)
+ * @FLOWBR_A_ACTIONS: nested, &enum flowbr_action_attr: up to
+ *	%FLOWBR_MAX_OUTPUTS %FLOWBR_ACT_OUTPUT run in order, then at most one
+ *	%FLOWBR_ACT_FLOOD, which must come last; may be empty (drop)
  * @FLOWBR_A_FLOW_STATS: nested, &enum flowbr_flow_stats
  * @FLOWBR_A_PACKET: binary, an Ethernet frame
  * @FLOWBR_A_VLAN: u16, a VLAN (0 .. %FLOWBR_VID_MAX) used as a filter
@@ -299,13 +311,26 @@ enum flowbr_key_attr {
 /**
  * enum flowbr_action_attr - attributes nested in %FLOWBR_A_ACTIONS
  * @FLOWBR_ACT_UNSPEC: unused
- * @FLOWBR_ACT_OUTPUT: nested, &enum flowbr_output_attr: send a copy to a port
+ * @FLOWBR_ACT_OUTPUT: nested, &enum flowbr_output_attr: send a copy to a
+ *	port. At most %FLOWBR_MAX_OUTPUTS per flow; an output to the ingress
+ *	port is skipped (counted as %FLOWBR_DROP_LOOP).
+ * @FLOWBR_ACT_FLOOD: u16, a VLAN (0 .. %FLOWBR_VID_MAX, 0 being the
+ *	untagged domain): send a copy to every port that carries that VLAN,
+ *	except the ingress port, each with its own egress tagging, exactly as
+ *	the miss policy %FLOWBR_MISS_FLOOD does. The ports are those of the
+ *	moment the packet is forwarded: a port that joins or leaves the VLAN
+ *	later needs no change of the flow. At most one per flow, and it must
+ *	be the last action: it runs after the explicit outputs (a port both
+ *	named by an output and reached by the flood gets two copies). It
+ *	names no port, so FLOW_FLUSH by port and port removal leave such a
+ *	flow alone unless it is the flow's in_port.
  * @__FLOWBR_ACT_MAX: internal
  * @FLOWBR_ACT_MAX: highest action attribute
  */
 enum flowbr_action_attr {
 	FLOWBR_ACT_UNSPEC,
 	FLOWBR_ACT_OUTPUT,
+	FLOWBR_ACT_FLOOD,
 
 	__FLOWBR_ACT_MAX,
 	FLOWBR_ACT_MAX = __FLOWBR_ACT_MAX - 1
