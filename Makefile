@@ -77,6 +77,7 @@ check-debug: need-deps
 	$(MAKE) debug-module
 	KDIR="$$(tail -n 1 build/debug-kdir)" FLOWBR_FULL=$${FLOWBR_FULL-1} \
 		VM_TIMEOUT=$${VM_TIMEOUT:-7200} FLOWBR_TEST_TIMEOUT=$${FLOWBR_TEST_TIMEOUT:-1800} \
+		VM_MEM=$${VM_MEM:-4096} \
 		FLOWBR_KO=$(DEBUG_KMOD)/kmod/flowbr.ko \
 		./selftests/vm/run.sh --tests $(if $(T),--only $(T))
 

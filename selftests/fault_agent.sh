@@ -35,7 +35,7 @@ MAC_F=02:00:00:31:00:0f MAC_Z=02:00:00:31:00:1a
 PKTGEN="$SELFTEST_DIR/bench/pktgen.sh"
 FRAMES="$SELFTEST_DIR/fb_frames.py"
 
-if [ -n "${FLOWBR_FULL:-}" ]; then
+if full_tests; then
 	KILL_ITERS=50 FLOOD_SECS=20
 else
 	KILL_ITERS=20 FLOOD_SECS=12	# the learning check needs 10 s of it

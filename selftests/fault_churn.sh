@@ -34,7 +34,7 @@ NS_G=fchn-g NS_M=fchn-m NS_P=fchn-p NS_Q=fchn-q
 MAC_P=02:00:00:32:00:0a MAC_Q=02:00:00:32:00:0b
 FBFLOWS="$SELFTEST_DIR/bench/fbflows.py"
 
-if [ -n "${FLOWBR_FULL:-}" ]; then
+if full_tests; then
 	CHURN_SECS=60 RACE_ITERS=200
 else
 	CHURN_SECS=20 RACE_ITERS=10
@@ -91,6 +91,7 @@ while time.monotonic() < end:
         for _ in range(20):
             s.send(frame)
         s.close()
+        time.sleep(0.002)	# at most 10000 frames/s: load, not a flood
     except OSError:
         time.sleep(0.02)
 ' "$1" "$2" >/dev/null 2>&1 &

@@ -40,7 +40,7 @@ MAC_A=02:00:00:33:00:0a MAC_B=02:00:00:33:00:0b
 N_PORTS=1000
 FBFLOWS="$SELFTEST_DIR/bench/fbflows.py"
 
-if [ -n "${FLOWBR_FULL:-}" ]; then
+if full_tests; then
 	N_VIDS=16
 else
 	N_VIDS=4
@@ -177,7 +177,7 @@ test_1000_ports() {
 	h1=$(br_stat "$BR" hit)
 	check test $((h1 - h0)) -ge 20
 
-	if [ -n "${FLOWBR_FULL:-}" ]; then
+	if full_tests; then
 		scale_flows
 	fi
 	agent_flood

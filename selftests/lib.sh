@@ -419,6 +419,12 @@ ipv6_default_off() {
 	defer sysctl -qw "net.ipv6.conf.default.disable_ipv6=$old"
 }
 
+# full_tests: true when the long forms are asked for (FLOWBR_FULL=1, as
+# make check-debug sets it by default); FLOWBR_FULL=0 or unset: short forms.
+full_tests() {
+	[ "${FLOWBR_FULL:-0}" = 1 ]
+}
+
 # test_setup [agent] [ipv6] [COMMAND...]: how most tests' setup starts: root,
 # the CLI (and flowbrd with "agent"), the COMMANDs they run, the module
 # loaded, and with "ipv6" no IPv6 on the interfaces created from now on

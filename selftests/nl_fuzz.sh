@@ -30,7 +30,7 @@ NSA=nfz-a NSB=nfz-b
 IPA=10.77.0.1 IPB=10.77.0.2
 UAPI_H=$REPO/kmod/uapi/linux/flowbr.h
 FUZZ=$SELFTEST_DIR/nl_fuzz.py
-if [ "${FLOWBR_FULL:-0}" = 1 ]; then
+if full_tests; then
 	N=${FLOWBR_FUZZ_N:-100000}
 else
 	N=${FLOWBR_FUZZ_N:-10000}
