@@ -135,7 +135,10 @@ run_subtest() {
 	(
 		# shellcheck disable=SC2030 # on purpose: only inside the subtest
 		FLOWBR_IN_SUBTEST=1
-		set -e
+		# A command failing outside check/fail ends the subtest: say
+		# which one (not in the subshells and pipelines it starts).
+		trap 'subtest_stopped $? "$BASH_COMMAND" "${BASH_SOURCE[0]##*/}:$LINENO" '"$BASHPID" ERR
+		set -eE
 		"$@"
 	)
 	rc=$?
@@ -146,6 +149,12 @@ run_subtest() {
 	*) ktap_fail "$desc" ;;
 	esac
 	return 0
+}
+
+# subtest_stopped STATUS COMMAND WHERE PID: the ERR trap of run_subtest.
+subtest_stopped() {
+	[ "$BASHPID" = "$4" ] || return 0
+	log "FAIL: $3: '$2' returned $1"
 }
 
 # skip REASON: in a subtest, skip it; elsewhere, skip the whole test.

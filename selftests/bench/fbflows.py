@@ -88,6 +88,9 @@ class Genl:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
         self.sock.bind((0, 0))
         self.seq = 1
+        # One buffer for every datagram: recv(1 MiB) would allocate (and
+        # the VM fault in) a megabyte per call, one per error reply.
+        self.buf = bytearray(1 << 20)
 
     def msg(self, family, cmd, attrs, flags=NLM_F_REQUEST, seq=0):
         body = struct.pack("=BBH", cmd, 1, 0) + attrs
@@ -99,7 +102,8 @@ class Genl:
         of errors (negative errno) seen for any message."""
         errors = []
         while True:
-            data = self.sock.recv(1 << 20)
+            n = self.sock.recv_into(self.buf)
+            data = bytes(memoryview(self.buf)[:n])
             off = 0
             while off + 16 <= len(data):
                 ln, mtype, _flags, mseq, _pid = struct.unpack_from(
