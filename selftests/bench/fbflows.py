@@ -3,13 +3,14 @@
 """Install many flowbr flows fast, straight over generic netlink.
 
     fbflows.py BR --in-port P --vlan V --src MAC --count N --dst MAC
-               --out P[:VID] [--out ...] [--batch 256]
+               --out P[:VID] [--out ...] [--batch 256] [--until-error]
 
 installs N flows in_port=P,vlan=V,dl_src=MAC+i,dl_dst=DST (i = 0..N-1, the
 source MAC counted up as a 48-bit number, the way pktgen's sequential
 src_mac_count does) with the given outputs. Requests are packed many to a
 datagram; only the last of each batch asks for an acknowledgement, so the
 cost is close to the kernel's own. Prints "installed=N failed=N secs=S".
+With --until-error it stops after the first batch that had an error.
 
 The numbers of the attributes and commands are read from the UAPI header
 (kmod/uapi/linux/flowbr.h) so that this tool follows the module.
@@ -170,6 +171,8 @@ def main():
     ap.add_argument("--out", action="append", required=True,
                     help="output port, or PORT:VID to push a tag")
     ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--until-error", action="store_true",
+                    help="stop after the first batch with an error")
     ap.add_argument("--ovs", metavar="FILE",
                     help="write ovs-dpctl add-flows lines instead")
     args = ap.parse_args()
@@ -222,12 +225,14 @@ def main():
         parts.append(bytes(last))
         g.sock.send(b"".join(parts))
         errs = g.recv_until_ack(g.seq)
+        i += n
         if errs:
             failed += len(errs)
             first_err = first_err or errs[0]
-        i += n
+            if args.until_error:
+                break
     secs = time.monotonic() - t0
-    print("installed=%d failed=%d secs=%.3f" % (args.count - failed, failed,
+    print("installed=%d failed=%d secs=%.3f" % (i - failed, failed,
                                                  secs))
     if failed:
         print("fbflows: %d requests failed, first: %s" %
