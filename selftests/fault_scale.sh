@@ -59,35 +59,33 @@ internal_ports() {
 import os, struct, sys
 sys.path.insert(0, sys.argv[1])
 import fbflows as fb
+from fb_netlink import Uapi, nla
 br, prefix, lo, hi = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 tag = int(sys.argv[6]) if len(sys.argv) > 6 else None
-e = fb.read_enums(fb.UAPI)
-g = fb.Genl()
-fam = g.family_id("flowbr")
+e = Uapi().names
+b = fb.Batcher()
 failed, first = 0, 0
 i = lo
 while i <= hi:
     msgs = []
     for k in range(i, min(i + 50, hi + 1)):
-        g.seq += 1
-        attrs = (fb.nla(e["FLOWBR_A_BR_NAME"], br.encode() + b"\0") +
-                 fb.nla(e["FLOWBR_A_PORT_NAME"], ("%s%d" % (prefix, k)).encode() + b"\0"))
+        attrs = (nla(e["FLOWBR_A_BR_NAME"], br.encode() + b"\0") +
+                 nla(e["FLOWBR_A_PORT_NAME"], ("%s%d" % (prefix, k)).encode() + b"\0"))
         if tag is None:
-            attrs += (fb.nla(e["FLOWBR_A_PORT_TYPE"], struct.pack("=B", e["FLOWBR_PORT_INTERNAL"])) +
-                      fb.nla(e["FLOWBR_A_PORT_NO"], struct.pack("=I", k)) +
-                      fb.nla(e["FLOWBR_A_PORT_TAG"], struct.pack("=H", 100 + k % 50)))
+            attrs += (nla(e["FLOWBR_A_PORT_TYPE"], struct.pack("=B", e["FLOWBR_PORT_INTERNAL"])) +
+                      nla(e["FLOWBR_A_PORT_NO"], struct.pack("=I", k)) +
+                      nla(e["FLOWBR_A_PORT_TAG"], struct.pack("=H", 100 + k % 50)))
             cmd = e["FLOWBR_CMD_PORT_NEW"]
         else:
-            attrs += fb.nla(e["FLOWBR_A_PORT_TAG"], struct.pack("=H", tag))
+            attrs += nla(e["FLOWBR_A_PORT_TAG"], struct.pack("=H", tag))
             cmd = e["FLOWBR_CMD_PORT_SET"]
-        msgs.append(g.msg(fam, cmd, attrs, fb.NLM_F_REQUEST | fb.NLM_F_ACK, g.seq))
-    g.sock.send(b"".join(msgs))
-    errs = g.recv_until_ack(g.seq)
+        msgs.append(b.msg(cmd, attrs))
+    errs = b.run(msgs)
     failed += len(errs)
     first = first or (errs[0] if errs else 0)
     i += 50
 if failed:
-    sys.exit("%d ports refused, first: %s" % (failed, os.strerror(-first)))
+    sys.exit("%d ports refused, first: %s" % (failed, os.strerror(first)))
 EOF
 }
 
@@ -221,8 +219,12 @@ agent_flood() {
 	agent_start --max-idle 60s || fail "cannot start flowbrd"
 	ip -n "$NS_A" neigh flush all
 	ping_ok "$NS_A" 10.33.0.2	# A's ARP request: the broadcast flow
-	f=$(flowbr get-flow "$BR" "in_port=1,vlan=100,dl_src=$MAC_A,dl_dst=ff:ff:ff:ff:ff:ff" 2>&1) ||
+	if ! f=$(flowbr get-flow "$BR" "in_port=1,vlan=100,dl_src=$MAC_A,dl_dst=ff:ff:ff:ff:ff:ff" 2>&1); then
+		log_cmd flowbr dump-flows "$BR"
+		log_cmd flowbr agent-stats
+		agent_log 20
 		fail "get-flow of A's broadcast flow: $f"
+	fi
 	log "get-flow: $f"
 	check_contains "$f" " actions=flood:100" "A's broadcast flow (get-flow)"
 	check_eq "$(flows_count "$BR" in_port=1 dl_src="$MAC_A" dl_dst=ff:ff:ff:ff:ff:ff \

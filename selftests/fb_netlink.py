@@ -2,9 +2,10 @@
 """Raw generic netlink for the flowbr selftests (python3 standard library).
 
 Shared by fb_nlreq.py (one request at a time, for the security and bad-input
-tests) and nl_fuzz.py (the fuzzer): the uapi header's enums and defines,
-attribute packing and parsing, the socket, the family lookup and the error
-message (extack) of an NLMSG_ERROR.
+tests), nl_fuzz.py (the fuzzer) and bench/fbflows.py (pipelined batches of
+requests): the uapi header's enums and defines, attribute packing and
+parsing, the socket, the family lookup and the error message (extack) of an
+NLMSG_ERROR.
 """
 import errno
 import os
@@ -51,11 +52,19 @@ def define(text, name):
     return int(re.search(r"#define %s\s+\(?([0-9]+)" % name, text).group(1))
 
 
-class Uapi:
-    """The flowbr uapi header: enums as dicts, a few defines."""
+UAPI = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
+                    "kmod", "uapi", "linux", "flowbr.h")
 
-    def __init__(self, path):
+
+class Uapi:
+    """The flowbr uapi header: enums as dicts, a few defines; .names has
+    every enumerator of every enum (those with plain numbers)."""
+
+    def __init__(self, path=UAPI):
         text = open(path).read()
+        self.names = {}
+        for name in re.findall(r"^enum (\w+) \{", text, re.M):
+            self.names.update(enum(text, name))
         self.CMD = enum(text, "flowbr_cmd")
         self.ATTR = enum(text, "flowbr_attr")
         self.KEY = enum(text, "flowbr_key_attr")
@@ -175,6 +184,29 @@ class Sock:
                     continue
                 err, msg = error(flags, body)
                 return err, msg, replies
+
+
+    def recv_until_ack(self, seq, timeout=30):
+        """Read the answers to a pipelined batch whose last request (only)
+        asked for an acknowledgement with sequence number SEQ, until that
+        acknowledgement: ([errno of each failed request], [payloads of the
+        other answers to SEQ]). Raises TimeoutError if it does not come."""
+        errors, replies = [], []
+        while True:
+            msgs = self.recv_msgs(timeout)
+            if msgs is None:
+                raise TimeoutError("no acknowledgement of request %d" % seq)
+            for t, flags, sq, body in msgs:
+                if t == "enobufs":
+                    raise OSError(errno.ENOBUFS, "netlink socket overran")
+                if t == NLMSG_ERROR:
+                    err = error(flags, body)[0]
+                    if err:
+                        errors.append(err)
+                    if sq == seq:
+                        return errors, replies
+                elif sq == seq and t != NLMSG_DONE:
+                    replies.append(body)
 
 
 def family_id(sock, name="flowbr"):

@@ -13,7 +13,8 @@ cost is close to the kernel's own. Prints "installed=N failed=N secs=S".
 With --until-error it stops after the first batch that had an error.
 
 The numbers of the attributes and commands are read from the UAPI header
-(kmod/uapi/linux/flowbr.h) so that this tool follows the module.
+(kmod/uapi/linux/flowbr.h) by ../fb_netlink.py, so that this tool follows
+the module.
 
 With --ovs FILE it installs nothing and writes the same flows instead as
 Open vSwitch datapath flows, the way ovs-vswitchd installs them for this
@@ -25,50 +26,15 @@ pre-install flows when the agent (flowbrd) is not available.
 """
 
 import argparse
-import errno
 import os
-import re
-import socket
 import struct
 import sys
 import time
 
-NETLINK_GENERIC = 16
-NLM_F_REQUEST = 0x1
-NLM_F_ACK = 0x4
-NLMSG_ERROR = 0x2
-NLMSG_DONE = 0x3
-NLA_F_NESTED = 0x8000
-GENL_ID_CTRL = 0x10
-CTRL_CMD_GETFAMILY = 3
-CTRL_ATTR_FAMILY_ID = 1
-CTRL_ATTR_FAMILY_NAME = 2
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-UAPI = os.path.join(HERE, "..", "..", "kmod", "uapi", "linux", "flowbr.h")
-
-
-def read_enums(path):
-    """Map every enumerator of the header without explicit values to its
-    value (enums that assign values, like the feature bits, are skipped)."""
-    with open(path) as f:
-        text = f.read()
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    values = {}
-    for body in re.findall(r"enum\s+\w+\s*\{(.*?)\}", text, flags=re.S):
-        names = [e.strip() for e in body.split(",") if e.strip()]
-        if any("=" in n and not re.match(r"^\w+\s*=\s*__\w+\s*-\s*1$", n)
-               for n in names):
-            continue
-        for i, n in enumerate(names):
-            if "=" not in n:
-                values[n] = i
-    return values
-
-
-def nla(atype, payload):
-    n = 4 + len(payload)
-    return struct.pack("=HH", n, atype) + payload + b"\0" * ((4 - n % 4) % 4)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+from fb_netlink import (  # noqa: E402
+    NLA_F_NESTED, NLM_F_ACK, NLM_F_REQUEST, Sock, Uapi, family_id, nla, nlmsg)
 
 
 def nest(atype, *parts):
@@ -82,67 +48,29 @@ def mac_bytes(s):
     return b
 
 
-class Genl:
+class Batcher:
+    """Requests packed many to a datagram, only the last of each asking
+    for an acknowledgement; the errors of a batch are collected."""
+
     def __init__(self):
-        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
-                                  NETLINK_GENERIC)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-        self.sock.bind((0, 0))
+        self.sock = Sock(cap_ack=True)
+        self.family = family_id(self.sock)
         self.seq = 1
-        # One buffer for every datagram: recv(1 MiB) would allocate (and
-        # the VM fault in) a megabyte per call, one per error reply.
-        self.buf = bytearray(1 << 20)
 
-    def msg(self, family, cmd, attrs, flags=NLM_F_REQUEST, seq=0):
-        body = struct.pack("=BBH", cmd, 1, 0) + attrs
-        return struct.pack("=IHHII", 16 + len(body), family, flags, seq,
-                           0) + body
+    def msg(self, cmd, attrs):
+        """A request (without NLM_F_ACK) for run()."""
+        return nlmsg(self.family, NLM_F_REQUEST, 0, cmd, attrs)
 
-    def recv_until_ack(self, seq):
-        """Read replies until the acknowledgement of @seq; return the list
-        of errors (negative errno) seen for any message."""
-        errors = []
-        while True:
-            n = self.sock.recv_into(self.buf)
-            data = bytes(memoryview(self.buf)[:n])
-            off = 0
-            while off + 16 <= len(data):
-                ln, mtype, _flags, mseq, _pid = struct.unpack_from(
-                    "=IHHII", data, off)
-                if ln < 16:
-                    break
-                if mtype == NLMSG_ERROR:
-                    err = struct.unpack_from("=i", data, off + 16)[0]
-                    if err:
-                        errors.append(err)
-                    if mseq == seq:
-                        return errors
-                elif mseq == seq and mtype != NLMSG_DONE:
-                    self.last_reply = data[off:off + ln]
-                off += (ln + 3) & ~3
-
-    def family_id(self, name):
+    def run(self, msgs):
+        """Send MSGS in one datagram, the last one changed to ask for an
+        acknowledgement; return the errno of each request that failed."""
         self.seq += 1
-        m = self.msg(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
-                     nla(CTRL_ATTR_FAMILY_NAME, name.encode() + b"\0"),
-                     NLM_F_REQUEST | NLM_F_ACK, self.seq)
-        self.last_reply = None
-        self.sock.send(m)
-        errs = self.recv_until_ack(self.seq)
-        if errs or not self.last_reply:
-            raise OSError(-errs[0] if errs else errno.ENOENT,
-                          "generic netlink family %r not found "
-                          "(is the module loaded?)" % name)
-        data = self.last_reply
-        off = 20
-        while off + 4 <= len(data):
-            ln, atype = struct.unpack_from("=HH", data, off)
-            if ln < 4:
-                break
-            if atype & 0x3fff == CTRL_ATTR_FAMILY_ID:
-                return struct.unpack_from("=H", data, off + 4)[0]
-            off += (ln + 3) & ~3
-        raise OSError(errno.ENOENT, "no family id in the reply")
+        last = bytearray(msgs[-1])
+        struct.pack_into("=HI", last, 6, NLM_F_REQUEST | NLM_F_ACK, self.seq)
+        err = self.sock.send(b"".join(msgs[:-1]) + bytes(last))
+        if err:
+            raise OSError(err, os.strerror(err))
+        return self.sock.recv_until_ack(self.seq)[0]
 
 
 def write_ovs(args):
@@ -179,9 +107,8 @@ def main():
     if args.ovs:
         return write_ovs(args)
 
-    e = read_enums(UAPI)
-    g = Genl()
-    fam = g.family_id("flowbr")
+    e = Uapi().names
+    b = Batcher()
 
     acts = []
     for o in args.out:
@@ -201,12 +128,11 @@ def main():
                   nla(e["FLOWBR_KEY_ETH_SRC"], placeholder),
                   nla(e["FLOWBR_KEY_ETH_DST"], mac_bytes(args.dst))) +
              nest(e["FLOWBR_A_ACTIONS"], *acts))
-    template = g.msg(fam, e["FLOWBR_CMD_FLOW_NEW"], attrs)
+    # One template, the source MAC patched in: building each request from
+    # its attributes would cost more than the kernel's work for it.
+    template = b.msg(e["FLOWBR_CMD_FLOW_NEW"], attrs)
     src_off = template.index(placeholder)
     head, tail = template[:src_off], template[src_off + 6:]
-    acked = bytearray(template)
-    struct.pack_into("=H", acked, 6, NLM_F_REQUEST | NLM_F_ACK)
-    ahead, atail = bytes(acked[:src_off]), bytes(acked[src_off + 6:])
 
     t0 = time.monotonic()
     failed = 0
@@ -215,16 +141,9 @@ def main():
     while i < args.count:
         n = min(args.batch, args.count - i)
         parts = []
-        for k in range(i, i + n - 1):
-            parts.append(head)
-            parts.append((src0 + k).to_bytes(6, "big"))
-            parts.append(tail)
-        g.seq += 1
-        last = bytearray(ahead + (src0 + i + n - 1).to_bytes(6, "big") + atail)
-        struct.pack_into("=I", last, 8, g.seq)
-        parts.append(bytes(last))
-        g.sock.send(b"".join(parts))
-        errs = g.recv_until_ack(g.seq)
+        for k in range(i, i + n):
+            parts.append(head + (src0 + k).to_bytes(6, "big") + tail)
+        errs = b.run(parts)
         i += n
         if errs:
             failed += len(errs)
@@ -236,7 +155,7 @@ def main():
                                                  secs))
     if failed:
         print("fbflows: %d requests failed, first: %s" %
-              (failed, os.strerror(-first_err)), file=sys.stderr)
+              (failed, os.strerror(first_err)), file=sys.stderr)
         return 1
     return 0
 
