@@ -76,6 +76,7 @@ check-debug: need-deps
 	$(MAKE) tools
 	$(MAKE) debug-module
 	KDIR="$$(tail -n 1 build/debug-kdir)" FLOWBR_FULL=$${FLOWBR_FULL-1} \
+		FLOWBR_TIME_SCALE=$${FLOWBR_TIME_SCALE:-5} \
 		VM_TIMEOUT=$${VM_TIMEOUT:-7200} FLOWBR_TEST_TIMEOUT=$${FLOWBR_TEST_TIMEOUT:-1800} \
 		VM_MEM=$${VM_MEM:-4096} \
 		FLOWBR_KO=$(DEBUG_KMOD)/kmod/flowbr.ko \

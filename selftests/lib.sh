@@ -21,6 +21,16 @@ REPO=$(cd "$SELFTEST_DIR/.." && pwd)
 FLOWBR_KO=${FLOWBR_KO:-$REPO/kmod/flowbr.ko}
 FLOWBR_CLI=${FLOWBR_CLI:-$REPO/genl-tool/flowbr}
 FLOWBR_SPLAT_PATTERNS="$SELFTEST_DIR/splat-patterns.txt"
+# How many times slower than Debian's kernel (under TCG) the kernel runs:
+# make check-debug sets FLOWBR_TIME_SCALE=5 for the debug kernel, where
+# KASAN, kmemleak and lockdep slow every system call and packet. It
+# multiplies wait_for's timeouts, flowbrd's default max-idle (agent_start)
+# and the latency bounds the tests check; the counts they check stay.
+TIME_SCALE=${FLOWBR_TIME_SCALE:-1}
+case "$TIME_SCALE" in
+[1-9] | [1-9][0-9]) ;;
+*) echo "FLOWBR_TIME_SCALE=$TIME_SCALE: want a whole number from 1 to 99" >&2; exit 1 ;;
+esac
 PATH="$(dirname "$FLOWBR_CLI"):/usr/local/sbin:/usr/sbin:/sbin:$PATH"
 export REPO FLOWBR_KO FLOWBR_CLI PATH
 
@@ -137,7 +147,7 @@ run_subtest() {
 		FLOWBR_IN_SUBTEST=1
 		# A command failing outside check/fail ends the subtest: say
 		# which one (not in the subshells and pipelines it starts).
-		trap 'subtest_stopped $? "$BASH_COMMAND" "${BASH_SOURCE[0]##*/}:$LINENO" '"$BASHPID" ERR
+		trap 'subtest_stopped $? "$BASH_COMMAND" '"$BASHPID" ERR
 		set -eE
 		"$@"
 	)
@@ -151,10 +161,16 @@ run_subtest() {
 	return 0
 }
 
-# subtest_stopped STATUS COMMAND WHERE PID: the ERR trap of run_subtest.
+# subtest_stopped STATUS COMMAND PID: the ERR trap of run_subtest. Logs
+# where the command was (file:line, function) and, when a function call
+# failed (COMMAND is then its last `return N`), that line's text instead.
 subtest_stopped() {
-	[ "$BASHPID" = "$4" ] || return 0
-	log "FAIL: $3: '$2' returned $1"
+	local file=${BASH_SOURCE[1]} line=${BASH_LINENO[0]} cmd=$2
+	[ "$BASHPID" = "$3" ] || return 0
+	case "$cmd" in
+	return*) cmd=$(sed -n "${line}{s/^[[:space:]]*//;p}" "$file" 2>/dev/null) ;;
+	esac
+	log "FAIL: ${file##*/}:$line (${FUNCNAME[1]}): '$cmd' returned $1"
 }
 
 # skip REASON: in a subtest, skip it; elsewhere, skip the whole test.
@@ -232,9 +248,9 @@ require_cli() {
 }
 
 # wait_for TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds; return 1
-# if it still fails after TIMEOUT_S seconds.
+# if it still fails after TIMEOUT_S (times TIME_SCALE) seconds.
 wait_for() {
-	local end=$((SECONDS + $1))
+	local end=$((SECONDS + $1 * TIME_SCALE))
 	shift
 	while true; do
 		"$@" && return 0
@@ -804,8 +820,13 @@ require_agent() {
 
 # agent_start [FLOWBRD-OPTIONS...]: start flowbrd --detach (its log goes to
 # $FLOWBRD_LOG); returns once it has registered with every bridge. It is
-# stopped (SIGTERM) when the test exits.
+# stopped (SIGTERM) when the test exits. Without --max-idle, flows idle for
+# 10 s (flowbrd's default) times TIME_SCALE expire.
 agent_start() {
+	case " $* " in
+	*" --max-idle "*) ;;
+	*) [ "$TIME_SCALE" = 1 ] || set -- --max-idle "$((10 * TIME_SCALE))s" "$@" ;;
+	esac
 	if ! "$FLOWBRD" --detach --pidfile "$FLOWBRD_PIDFILE" "$@" \
 		2>>"$FLOWBRD_LOG"; then
 		log "flowbrd $* did not start; its log:"
