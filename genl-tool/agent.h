@@ -40,6 +40,7 @@ struct agent_config {
 	uint32_t fdb_limit;		/* MACs per bridge */
 	uint64_t max_idle_ms;		/* flows idle this long are deleted */
 	uint64_t reval_interval_ms;	/* time between dump passes */
+	size_t queue_limit;		/* bytes of upcalls per handler */
 	const char *ctl_path;
 	const char *pidfile;
 	bool detach;
@@ -293,6 +294,8 @@ void sock_tune(int fd, int rcvbuf, int sndbuf, bool no_enobufs);
 
 /* ---- threads ---- */
 
+struct upqueues;
+
 struct handler {
 	unsigned int idx;
 	pthread_t thread;
@@ -302,6 +305,7 @@ struct handler {
 	size_t rx_size;
 	struct batch tx;
 	struct fb_output *acts;		/* FLOWBR_MAX_ACTIONS scratch */
+	struct upqueues *q;		/* upcalls read, not yet handled */
 };
 
 int handlers_start(void);

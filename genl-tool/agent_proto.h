@@ -59,6 +59,8 @@
 	X(flows_stale, "stale flows deleted")				\
 	X(macs_adopted, "MACs learned from existing flows")		\
 	X(events, "bridge/port events handled")				\
-	X(event_overruns, "event socket overruns (full resyncs)")
+	X(event_overruns, "event socket overruns (full resyncs)")	\
+	X(upcalls_shed, "upcalls dropped: the agent's port queues were full")\
+	X(upcall_queue_max, "most upcalls waiting in a handler's port queues")
 
 #endif /* FLOWBR_AGENT_PROTO_H */

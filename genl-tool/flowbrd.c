@@ -33,6 +33,8 @@
 #define DEFAULT_FDB_LIMIT	8192
 #define MAX_FDB_LIMIT		(1u << 20)
 #define DEFAULT_MAX_IDLE_MS	(10 * 1000)
+#define DEFAULT_QUEUE_LIMIT_MB	64
+#define MAX_QUEUE_LIMIT_MB	4096
 #define MAX_TIME_MS		(24ULL * 3600 * 1000)
 #define EVENT_RCVBUF		(8 * 1024 * 1024)
 
@@ -53,6 +55,8 @@ static void usage(FILE *f)
 "  --mac-aging TIME      forget MACs not seen for TIME (default 300s)\n"
 "  --fdb-limit N         MACs per bridge, oldest evicted (default 8192)\n"
 "  --max-idle TIME       delete flows idle for TIME (default 10s)\n"
+"  --queue-limit MIB     upcalls each handler may hold, in MiB, before it\n"
+"                        drops the oldest of the busiest port (default 64)\n"
 "  --reval-interval TIME time between flow revalidation passes\n"
 "                        (default: half the smaller of max-idle and\n"
 "                        mac-aging, 100ms to 1s)\n"
@@ -151,6 +155,7 @@ static int parse_args(int argc, char **argv, struct agent_config *cfg)
 	cfg->mac_aging_ms = DEFAULT_MAC_AGING_MS;
 	cfg->fdb_limit = DEFAULT_FDB_LIMIT;
 	cfg->max_idle_ms = DEFAULT_MAX_IDLE_MS;
+	cfg->queue_limit = (size_t)DEFAULT_QUEUE_LIMIT_MB << 20;
 	cfg->ctl_path = getenv(AGENT_CTL_ENV);
 	if (!cfg->ctl_path || !cfg->ctl_path[0])
 		cfg->ctl_path = AGENT_CTL_PATH;
@@ -200,7 +205,7 @@ static int parse_args(int argc, char **argv, struct agent_config *cfg)
 		if (strcmp(name, "--handlers") && strcmp(name, "--mac-aging") &&
 		    strcmp(name, "--fdb-limit") && strcmp(name, "--max-idle") &&
 		    strcmp(name, "--reval-interval") && strcmp(name, "--ctl") &&
-		    strcmp(name, "--pidfile"))
+		    strcmp(name, "--pidfile") && strcmp(name, "--queue-limit"))
 			goto unknown;
 		if (!val) {
 			if (i + 1 >= argc) {
@@ -226,6 +231,11 @@ static int parse_args(int argc, char **argv, struct agent_config *cfg)
 		} else if (!strcmp(name, "--max-idle")) {
 			if (parse_time(name, val, 100, &cfg->max_idle_ms))
 				return -1;
+		} else if (!strcmp(name, "--queue-limit")) {
+			if (parse_num(name, val, 1, MAX_QUEUE_LIMIT_MB, &n,
+				      NULL))
+				return -1;
+			cfg->queue_limit = (size_t)n << 20;
 		} else if (!strcmp(name, "--reval-interval")) {
 			if (parse_time(name, val, 10, &reval))
 				return -1;
@@ -501,10 +511,11 @@ int main(int argc, char **argv)
 		goto stop;
 
 	alog(LOG_INFO, "started: %u handler%s, mac-aging %llums, fdb-limit "
-	     "%u, max-idle %llums, control socket %s", agent.cfg.handlers,
-	     agent.cfg.handlers == 1 ? "" : "s",
+	     "%u, max-idle %llums, queue-limit %zuMiB, control socket %s",
+	     agent.cfg.handlers, agent.cfg.handlers == 1 ? "" : "s",
 	     (unsigned long long)agent.cfg.mac_aging_ms, agent.cfg.fdb_limit,
-	     (unsigned long long)agent.cfg.max_idle_ms, agent.cfg.ctl_path);
+	     (unsigned long long)agent.cfg.max_idle_ms,
+	     agent.cfg.queue_limit >> 20, agent.cfg.ctl_path);
 	ready(&ready_fd, 0);
 
 	while (main_loop(&req, &ev, sfd))
