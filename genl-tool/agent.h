@@ -294,7 +294,7 @@ void sock_tune(int fd, int rcvbuf, int sndbuf, bool no_enobufs);
 
 /* ---- threads ---- */
 
-struct upqueues;
+struct upq;
 
 struct handler {
 	unsigned int idx;
@@ -305,7 +305,7 @@ struct handler {
 	size_t rx_size;
 	struct batch tx;
 	struct fb_output *acts;		/* FLOWBR_MAX_ACTIONS scratch */
-	struct upqueues *q;		/* upcalls read, not yet handled */
+	struct upq *q;			/* upcalls read, not yet handled */
 };
 
 int handlers_start(void);

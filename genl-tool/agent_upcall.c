@@ -5,17 +5,15 @@
  * The kernel packs up to 64 upcalls into a datagram.
  *
  * A handler reads what its socket holds into one queue per ingress port
- * (reading is cheap; handling an upcall costs a flow install and a packet
- * execute in the kernel), then serves the queues round-robin, up to
- * HANDLER_QUANTUM upcalls of each per round: it learns the source MACs,
- * decides each packet's outputs, and sends the round's flow installs,
- * flushes and packet executes in one send(). So a port flooding the agent
- * with new MACs delays a quiet port's new MAC by one round, not by its
- * whole backlog. The queues are bounded in bytes (--queue-limit, frames
- * and 48 bytes each: a burst of 50000 new MACs in 60-byte frames takes
- * 5 MiB): past the bound, the oldest upcalls of the longest queue are
- * dropped (upcalls_shed).
- * Errors of the requests come back on the same socket.
+ * (agent_upq.c), then serves the queues round-robin, up to HANDLER_QUANTUM
+ * upcalls of each per round: it learns the source MACs, decides each
+ * packet's outputs, and sends the round's flow installs, flushes and
+ * packet executes in one send(). So a port flooding the agent with new
+ * MACs delays a quiet port's new MAC by one round, not by its whole
+ * backlog. The queues are bounded in bytes (--queue-limit, frames and 48
+ * bytes each: a burst of 50000 new MACs in 60-byte frames takes 5 MiB):
+ * past the bound, the oldest upcalls of the longest queue are dropped
+ * (upcalls_shed). Errors of the requests come back on the same socket.
  */
 #include <errno.h>
 #include <poll.h>
@@ -24,6 +22,7 @@
 #include <sys/socket.h>
 
 #include "agent.h"
+#include "agent_upq.h"
 
 /* One datagram holds at most 64 upcalls of at most a 64 KiB frame each. */
 #define HANDLER_RX_SIZE		(64 * (65536 + 512))
@@ -44,37 +43,6 @@
 #define HANDLER_BUDGET		1024
 /* Upcalls of one port handled per round: one datagram's worth. */
 #define HANDLER_QUANTUM		64
-#define PORTQ_BUCKETS		256
-
-struct upcall {
-	uint32_t br_ifindex;
-	struct fb_key key;
-	const void *pkt;
-	size_t len;
-};
-
-/* One upcall waiting in its port's queue, with a copy of its frame. */
-struct pending {
-	struct pending *next;
-	struct upcall u;
-	unsigned char frame[];
-};
-
-/* The upcalls of one ingress port waiting in a handler, oldest first. */
-struct portq {
-	struct portq *hnext;		/* hash chain */
-	struct portq *rnext;		/* round-robin order */
-	uint32_t br_ifindex;
-	uint32_t port;
-	struct pending *head, *tail;
-	size_t n, bytes;
-};
-
-struct upqueues {
-	struct portq *buckets[PORTQ_BUCKETS];
-	struct portq *rr_head, *rr_tail;	/* the queues with upcalls */
-	size_t n, bytes;
-};
 
 static int parse_upcall(const struct nlmsghdr *nlh, struct upcall *u)
 {
@@ -211,185 +179,39 @@ static void handle_upcall(struct handler *h, const struct upcall *u)
 	STAT_INC(packets_executed);
 }
 
-/* ---- the port queues ---- */
-
-static unsigned int portq_hash(uint32_t br_ifindex, uint32_t port)
-{
-	return (br_ifindex * 2654435761u ^ port * 40503u) % PORTQ_BUCKETS;
-}
-
-static struct portq *portq_get(struct upqueues *qs, uint32_t br_ifindex,
-			       uint32_t port)
-{
-	struct portq **b = &qs->buckets[portq_hash(br_ifindex, port)], *q;
-
-	for (q = *b; q; q = q->hnext)
-		if (q->br_ifindex == br_ifindex && q->port == port)
-			return q;
-	q = calloc(1, sizeof(*q));
-	if (!q)
-		return NULL;
-	q->br_ifindex = br_ifindex;
-	q->port = port;
-	q->hnext = *b;
-	*b = q;
-	/* New queues are empty: the caller fills it and links it for RR. */
-	return q;
-}
-
-/* Unlink an empty queue from the hash table and free it. */
-static void portq_free(struct upqueues *qs, struct portq *q)
-{
-	struct portq **p = &qs->buckets[portq_hash(q->br_ifindex, q->port)];
-
-	while (*p != q)
-		p = &(*p)->hnext;
-	*p = q->hnext;
-	free(q);
-}
-
-static void rr_push(struct upqueues *qs, struct portq *q)
-{
-	q->rnext = NULL;
-	if (qs->rr_tail)
-		qs->rr_tail->rnext = q;
-	else
-		qs->rr_head = q;
-	qs->rr_tail = q;
-}
-
-static struct portq *rr_pop(struct upqueues *qs)
-{
-	struct portq *q = qs->rr_head;
-
-	if (q) {
-		qs->rr_head = q->rnext;
-		if (!qs->rr_head)
-			qs->rr_tail = NULL;
-	}
-	return q;
-}
-
-static struct pending *portq_take(struct upqueues *qs, struct portq *q)
-{
-	struct pending *p = q->head;
-	size_t sz = sizeof(*p) + p->u.len;
-
-	q->head = p->next;
-	if (!q->head)
-		q->tail = NULL;
-	q->n--;
-	q->bytes -= sz;
-	qs->n--;
-	qs->bytes -= sz;
-	return p;
-}
-
-/*
- * Over the byte bound: drop the oldest upcalls of the longest queue (a
- * port sending more new MACs than the agent handles) until under it. Its
- * frames are lost, as the kernel's miss policy drop would lose them.
- */
-static void shed(struct upqueues *qs)
-{
-	struct portq *q, *big;
-
-	while (qs->bytes > agent.cfg.queue_limit) {
-		big = qs->rr_head;
-		for (q = big; q; q = q->rnext)
-			if (q->bytes > big->bytes)
-				big = q;
-		/* Never empties it: the queue stays linked for RR. */
-		if (!big || big->n < 2)
-			return;
-		free(portq_take(qs, big));
-		STAT_INC(upcalls_shed);
-	}
-}
-
 /* Copy an upcall of a datagram into its port's queue. */
 static void enqueue(struct handler *h, const struct nlmsghdr *nlh)
 {
-	struct upqueues *qs = h->q;
-	struct pending *p;
-	struct portq *q;
 	struct upcall u;
-	size_t sz;
+	int shed;
 
 	if (parse_upcall(nlh, &u)) {
 		STAT_INC(upcalls_bad);
 		LOG_RL(LOG_WARN, "malformed upcall ignored");
 		return;
 	}
-	sz = sizeof(*p) + u.len;
-	p = malloc(sz);
-	q = p ? portq_get(qs, u.br_ifindex, u.key.in_port) : NULL;
-	if (!q) {
-		free(p);
+	shed = upq_add(h->q, &u);
+	if (shed < 0) {
 		STAT_INC(upcalls_shed);
 		LOG_RL(LOG_ERR, "out of memory: upcall dropped");
 		return;
 	}
-	memcpy(p->frame, u.pkt, u.len);
-	p->u = u;
-	p->u.pkt = p->frame;
-	p->next = NULL;
-	if (q->tail)
-		q->tail->next = p;
-	else
-		q->head = p;
-	if (!q->n)
-		rr_push(qs, q);
-	q->tail = p;
-	q->n++;
-	q->bytes += sz;
-	qs->n++;
-	qs->bytes += sz;
-	shed(qs);
-	STAT_MAX(upcall_queue_max, qs->n);
+	if (shed)
+		STAT_ADD(upcalls_shed, shed);
+	STAT_MAX(upcall_queue_max, upq_count(h->q));
 }
 
-/*
- * One round: up to HANDLER_QUANTUM upcalls of each queue that has some,
- * their requests sent together. A queue emptied is freed.
- */
+static void serve_one(const struct upcall *u, void *arg)
+{
+	handle_upcall(arg, u);
+}
+
+/* One round of the queues; its requests sent together. */
 static void serve_round(struct handler *h)
 {
-	struct upqueues *qs = h->q;
-	struct portq *q, *last = qs->rr_tail;
-	struct pending *p;
-	unsigned int k;
-	bool done = !last;
-
-	while (!done && !agent.stopping) {
-		q = rr_pop(qs);
-		done = q == last;
-		for (k = 0; k < HANDLER_QUANTUM && q->head; k++) {
-			p = portq_take(qs, q);
-			handle_upcall(h, &p->u);
-			free(p);
-		}
-		STAT_ADD(upcalls, k);
-		if (q->head)
-			rr_push(qs, q);
-		else
-			portq_free(qs, q);
-	}
+	STAT_ADD(upcalls, upq_round(h->q, HANDLER_QUANTUM, serve_one, h,
+				    &agent.stopping));
 	batch_send(&h->tx);
-}
-
-static void queues_free(struct upqueues *qs)
-{
-	struct portq *q;
-
-	if (!qs)
-		return;
-	while ((q = rr_pop(qs))) {
-		while (q->head)
-			free(portq_take(qs, q));
-		portq_free(qs, q);
-	}
-	free(qs);
 }
 
 /* ---- reading ---- */
@@ -456,7 +278,7 @@ static void handler_drain(struct handler *h)
 		if (!handler_read(h))
 			return;
 		serve_round(h);
-	} while (h->q->n && !agent.stopping);
+	} while (upq_count(h->q) && !agent.stopping);
 }
 
 static void *handler_main(void *arg)
@@ -488,7 +310,7 @@ static void handler_close(struct handler *h)
 	if (h->nl.sock)
 		fbnl_close(&h->nl);
 	batch_free(&h->tx);
-	queues_free(h->q);
+	upq_free(h->q);
 	free(h->rx);
 	free(h->acts);
 	h->q = NULL;
@@ -508,7 +330,7 @@ static int handler_open(struct handler *h, unsigned int idx)
 	h->rx_size = HANDLER_RX_SIZE;
 	h->rx = malloc(h->rx_size);
 	h->acts = calloc(FLOWBR_MAX_ACTIONS, sizeof(*h->acts));
-	h->q = calloc(1, sizeof(*h->q));
+	h->q = upq_new(agent.cfg.queue_limit);
 	if (!h->rx || !h->acts || !h->q)
 		return -ENOMEM;
 	return batch_init(&h->tx, HANDLER_TX_SIZE, fbnl_fd(&h->nl),

@@ -3,35 +3,12 @@
  * test_parse.c - unit tests of the argument parsers (make test).
  * Prints one line per failure and ends with "N passed, N failed".
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parse.h"
-
-static int passed, failed;
-static int verbose;
-
-static void __attribute__((format(printf, 2, 3)))
-check(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		passed++;
-		if (!verbose)
-			return;
-		printf("ok: ");
-	} else {
-		failed++;
-		printf("FAIL: ");
-	}
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+#include "unit.h"
 
 /* A rejected input must come with a message; @want is a substring of it. */
 static void check_err(int r, const struct perr *e, const char *what,
@@ -511,7 +488,7 @@ static void test_kv(void)
 
 int main(int argc, char **argv)
 {
-	verbose = argc > 1 && !strcmp(argv[1], "-v");
+	unit_start(argc, argv);
 	test_u32();
 	test_vid();
 	test_vlan_list();
@@ -523,6 +500,5 @@ int main(int argc, char **argv)
 	test_actions();
 	test_split();
 	test_kv();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return unit_done();
 }
