@@ -48,6 +48,7 @@ if full_tests; then
 else
 	KILL_ITERS=20 FLOOD_SECS=12	# the learning check needs 10 s of it
 fi
+FLOOD_SECS=$((FLOOD_SECS * TIME_SCALE))
 
 fa_port() {
 	local ns=$1 hostif=$2 addr=$3 mac=$4
@@ -218,7 +219,8 @@ agent_capacity() {
 # flood_learn SRC NEWC: F floods VLAN 200 with new source MACs from SRC at
 # full rate for FLOOD_SECS (pktgen in the background: FLOOD_PID); 2 s in,
 # C turns into a host the agent never saw (MAC NEWC) and speaks. Sets
-# LEARN_MS to the time until the agent knew NEWC; fails after 10 s.
+# LEARN_MS to the time until the agent knew NEWC and FLOOD_ON to 1 if the
+# flood was still on then; fails after 10 s.
 flood_learn() {
 	local t0 t1 newc=$2
 	nsrun "$NS_F" "$PKTGEN" eth0 duration="$FLOOD_SECS" src_mac="$1" \
@@ -236,6 +238,8 @@ flood_learn() {
 		fail "C's new MAC not learned during the flood"
 	t1=$(date +%s%N)
 	LEARN_MS=$(((t1 - t0) / 1000000))
+	FLOOD_ON=0
+	! kill -0 "$FLOOD_PID" 2>/dev/null || FLOOD_ON=1
 }
 
 test_upcall_flood() {
@@ -256,7 +260,7 @@ test_upcall_flood() {
 	pg=$FLOOD_PID ms=$LEARN_MS
 	log "C's new MAC learned $ms ms after its first frame, during the flood"
 	ping_ok "$NS_C" 10.31.0.1
-	check kill -0 "$pg"		# the flood was still on
+	check_eq "$FLOOD_ON" 1 "the flood still on when C was learned"
 	wait "$pg" || fail "pktgen failed: $(cat "$FLOWBR_TMP/pg")"
 	log "flood: $(cat "$FLOWBR_TMP/pg")"
 	read -r l1 _ _ fl1 c1 a1 < <(stats_line "$BR" ff fc fa)
@@ -298,7 +302,7 @@ test_agent_queues() {
 	flood_learn 02:f2:00:00:00:00 02:00:00:31:02:0c
 	pg=$FLOOD_PID ms=$LEARN_MS
 	ping_ok "$NS_C" 10.31.0.1
-	check kill -0 "$pg"		# the flood was still on
+	check_eq "$FLOOD_ON" 1 "the flood still on when C was learned"
 	wait "$pg" || fail "pktgen failed: $(cat "$FLOWBR_TMP/pg")"
 	s1=$(agent_stat upcalls_shed) r1=$(rss_kib "$apid")
 	read -r l1 _ _ fl1 c1 < <(stats_line "$BR" ff fc)
