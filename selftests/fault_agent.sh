@@ -21,9 +21,9 @@
 # - the same flood with no per-port bound in the kernel (upcall_rate
 #   20000/s, far above the agent's rate) and one handler: the agent reads
 #   its socket into per-port queues and serves them in turn, so C's new
-#   MAC is still learned within seconds; with --queue-limit 1 (MiB) it
-#   drops the oldest of F's upcalls (upcalls_shed) and its memory stays
-#   bounded;
+#   MAC is still learned within seconds; with --queue-limit 1 (MiB) its
+#   queue stays within 1 MiB (the oldest of F's upcalls dropped,
+#   upcalls_shed, when F outpaces it) and its memory bounded;
 # - a stalled agent (SIGSTOP) whose handler socket fills up: the kernel's
 #   upcalls stop, new-MAC frames are flooded at once by the miss policy
 #   (all delivered to B while the agent sleeps) and counted as lost and
@@ -309,9 +309,11 @@ test_agent_queues() {
 	log "no per-port bound, queue-limit 1 MiB: C's new MAC learned $ms ms after its first frame; the agent shed +$((s1 - s0)) upcalls (most queued: $(agent_stat upcall_queue_max)), its RSS $r0 -> $r1 KiB; kernel: lost +$((l1 - l0)), on F +$((fl1 - fl0)), on C +$((c1 - c0))"
 	log "flood: $(cat "$FLOWBR_TMP/pg")"
 	check test "$ms" -lt $((8000 * TIME_SCALE))
-	# F's upcalls went past the limit, and the agent dropped its own.
-	check test $((s1 - s0)) -gt 0
-	check test "$(agent_stat upcall_queue_max)" -lt 20000
+	# The queue stayed within its limit: 1 MiB of upcalls of 60-byte
+	# frames and 48 bytes each. (Whether F passes it, and the agent sheds,
+	# depends on how fast the agent is here: 9502 to 18579 shed, or none
+	# at 3262 new MACs/s. The unit test test_upq checks the shedding.)
+	check test "$(agent_stat upcall_queue_max)" -le $((1048576 / (48 + 60) + 1))
 	check test $((r1 - r0)) -lt 16384
 	check_eq $((c1 - c0)) 0 "upcalls lost on C"
 	check kill -0 "$apid"
