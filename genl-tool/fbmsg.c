@@ -41,6 +41,7 @@ static const char *const feature_names[] = {
 	"upcall_batch",		/* FLOWBR_F_UPCALL_BATCH */
 	"miss_flood",		/* FLOWBR_F_MISS_FLOOD */
 	"events",		/* FLOWBR_F_EVENTS */
+	"dump_idle",		/* FLOWBR_F_DUMP_IDLE */
 };
 
 const char *fb_br_stat_name(unsigned int stat)
@@ -340,6 +341,7 @@ static const char *const top_names[] = {
 	NAME(FLOWBR_A_ACTIONS), NAME(FLOWBR_A_FLOW_STATS),
 	NAME(FLOWBR_A_PACKET), NAME(FLOWBR_A_VLAN), NAME(FLOWBR_A_MAC),
 	NAME(FLOWBR_A_PORT_UPCALLS), NAME(FLOWBR_A_PORT_UPCALLS_LOST),
+	NAME(FLOWBR_A_FLOW_IDLE_MIN),
 };
 static const char *const key_names[] = {
 	NAME(FLOWBR_KEY_IN_PORT), NAME(FLOWBR_KEY_VLAN),

@@ -263,9 +263,12 @@ void flowbr_flow_hit(struct flowbr_flow *flow, unsigned int len)
 	s->packets++;
 	s->bytes += len;
 	u64_stats_update_end(&s->syncp);
-	/* Avoid dirtying the cache line again within a jiffy. */
-	if (READ_ONCE(s->used) != jiffies)
-		WRITE_ONCE(s->used, jiffies);
+	/*
+	 * Avoid dirtying the cache line again within a jiffy. Bit 0 is set so
+	 * that 0 means "never hit on this CPU" (jiffies itself passes 0).
+	 */
+	if (READ_ONCE(s->used) != (jiffies | 1))
+		WRITE_ONCE(s->used, jiffies | 1);
 }
 
 void flowbr_flow_get_stats(const struct flowbr_flow *flow, u64 *packets,
@@ -290,8 +293,25 @@ void flowbr_flow_get_stats(const struct flowbr_flow *flow, u64 *packets,
 		*packets += p;
 		*bytes += b;
 		u = READ_ONCE(s->used);
-		if (p && time_after(u, last))
+		if (u && time_after(u, last))
 			last = u;
 	}
 	*used = last;
+}
+
+/*
+ * When @flow was last hit (its creation if never), without the packet and
+ * byte sums: a dump filtering on idle time reads this for every flow.
+ */
+unsigned long flowbr_flow_used(const struct flowbr_flow *flow)
+{
+	unsigned long last = flow->created, u;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		u = READ_ONCE(per_cpu_ptr(flow->stats, cpu)->used);
+		if (u && time_after(u, last))
+			last = u;
+	}
+	return last;
 }

@@ -111,7 +111,7 @@ struct flowbr_actions {
 struct flowbr_pcpu_flow_stats {
 	u64 packets;
 	u64 bytes;
-	unsigned long used;
+	unsigned long used;		/* jiffies | 1 of the last hit; 0: none */
 	struct u64_stats_sync syncp;
 };
 
@@ -273,6 +273,7 @@ unsigned int flowbr_flow_flush(struct flowbr_bridge *br,
 			       const struct flowbr_flush_filter *f);
 void flowbr_flow_get_stats(const struct flowbr_flow *flow, u64 *packets,
 			   u64 *bytes, unsigned long *used);
+unsigned long flowbr_flow_used(const struct flowbr_flow *flow);
 void flowbr_flow_hit(struct flowbr_flow *flow, unsigned int len);
 static inline void flowbr_flow_changed(struct flowbr_bridge *br)
 {

@@ -33,6 +33,11 @@ static struct netlink_range_validation flowbr_upcall_queue_range = {
 	.max = FLOWBR_MAX_UPCALL_QUEUE,
 };
 
+static struct netlink_range_validation flowbr_idle_min_range = {
+	.min = 1,
+	.max = FLOWBR_MAX_FLOW_IDLE_MIN,
+};
+
 static const struct nla_policy flowbr_policy[FLOWBR_A_MAX + 1] = {
 	[FLOWBR_A_BR_NAME]	 = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[FLOWBR_A_BR_IFINDEX]	 = NLA_POLICY_MIN(NLA_U32, 1),
@@ -57,6 +62,8 @@ static const struct nla_policy flowbr_policy[FLOWBR_A_MAX + 1] = {
 	[FLOWBR_A_PACKET]	 = { .type = NLA_BINARY, .len = 65535 },
 	[FLOWBR_A_VLAN]		 = NLA_POLICY_MAX(NLA_U16, FLOWBR_VID_MAX),
 	[FLOWBR_A_MAC]		 = NLA_POLICY_ETH_ADDR,
+	[FLOWBR_A_FLOW_IDLE_MIN] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							 &flowbr_idle_min_range),
 };
 
 void *flowbr_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
@@ -78,7 +85,8 @@ static int flowbr_cmd_get_info(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr ||
 	    nla_put_string(msg, FLOWBR_A_VERSION, FLOWBR_VERSION) ||
 	    nla_put_u32(msg, FLOWBR_A_FEATURES, FLOWBR_F_UPCALL_BATCH |
-			FLOWBR_F_MISS_FLOOD | FLOWBR_F_EVENTS) ||
+			FLOWBR_F_MISS_FLOOD | FLOWBR_F_EVENTS |
+			FLOWBR_F_DUMP_IDLE) ||
 	    nla_put_u32(msg, FLOWBR_A_BR_FLOW_LIMIT, FLOWBR_MAX_FLOW_LIMIT) ||
 	    nla_put_u32(msg, FLOWBR_A_BR_UPCALL_QUEUE,
 			FLOWBR_MAX_UPCALL_QUEUE)) {

@@ -366,9 +366,13 @@ int flowbr_cmd_flow_get(struct sk_buff *skb, struct genl_info *info)
 struct flowbr_dump_ctx {
 	struct flowbr_bridge *br;
 	struct rhashtable_iter iter;
+	unsigned long idle_min;		/* jiffies; 0: every flow */
 	bool pending;			/* re-send @key first */
 	struct flowbr_key key;
 };
+
+/* Flows skipped by the idle filter between two reschedule points. */
+#define FLOWBR_DUMP_SKIP_BATCH	1024
 
 int flowbr_cmd_flow_dump_start(struct netlink_callback *cb)
 {
@@ -402,6 +406,8 @@ int flowbr_cmd_flow_dump_start(struct netlink_callback *cb)
 		return -ENOMEM;
 	}
 	ctx->br = br;
+	if (a[FLOWBR_A_FLOW_IDLE_MIN])
+		ctx->idle_min = msecs_to_jiffies(nla_get_u32(a[FLOWBR_A_FLOW_IDLE_MIN]));
 	rhashtable_walk_enter(&br->flows, &ctx->iter);
 	cb->args[0] = (long)ctx;
 	return 0;
@@ -414,6 +420,7 @@ int flowbr_cmd_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	u32 portid = NETLINK_CB(cb->skb).portid;
 	u32 seq = cb->nlh->nlmsg_seq;
 	struct flowbr_flow *flow;
+	unsigned int skipped = 0;
 	int err = 0;
 
 	cb->seq = atomic_read(&br->flow_seq);
@@ -442,6 +449,16 @@ int flowbr_cmd_flow_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		if (!flow)
 			break;
+		if (ctx->idle_min &&
+		    time_before(jiffies, flowbr_flow_used(flow) + ctx->idle_min)) {
+			/* A walk over many busy flows lets the CPU go now and then. */
+			if (++skipped % FLOWBR_DUMP_SKIP_BATCH == 0) {
+				rhashtable_walk_stop(&ctx->iter);
+				cond_resched();
+				rhashtable_walk_start(&ctx->iter);
+			}
+			continue;
+		}
 		err = flowbr_flow_fill(skb, br, flow,
 				       rcu_dereference(flow->acts), portid, seq,
 				       NLM_F_MULTI, FLOWBR_CMD_FLOW_GET);

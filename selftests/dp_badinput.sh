@@ -24,7 +24,6 @@ BR=dpbad
 BR1=dpbad1
 BRL=dpbadl
 LB=dpbad-lb
-UAPI_H=$REPO/kmod/uapi/linux/flowbr.h
 MAC1=02:00:00:09:70:01 MAC2=02:00:00:09:70:02
 
 setup() {

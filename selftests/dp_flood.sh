@@ -28,7 +28,6 @@ MAC_A=02:00:00:09:60:0a MAC_B=02:00:00:09:60:0b MAC_C=02:00:00:09:60:0c
 MAC_T=02:00:00:09:60:0e MAC_D=02:00:00:09:60:0d
 MAC_X=02:00:00:09:60:77
 BCAST=ff:ff:ff:ff:ff:ff
-UAPI_H=$REPO/kmod/uapi/linux/flowbr.h
 MAX_OUTPUTS=128
 
 fl() {

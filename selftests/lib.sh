@@ -18,6 +18,8 @@ FLOWBR_LIB_SH=1
 
 SELFTEST_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$SELFTEST_DIR/.." && pwd)
+# The uapi header: netlink numbers for the python request tools.
+UAPI_H=$REPO/kmod/uapi/linux/flowbr.h
 FLOWBR_KO=${FLOWBR_KO:-$REPO/kmod/flowbr.ko}
 FLOWBR_CLI=${FLOWBR_CLI:-$REPO/genl-tool/flowbr}
 FLOWBR_SPLAT_PATTERNS="$SELFTEST_DIR/splat-patterns.txt"

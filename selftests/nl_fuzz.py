@@ -341,6 +341,8 @@ class Fuzzer:
             return self.frame()
         if name == "FLOWBR_A_MAC":
             return self.mac()
+        if name == "FLOWBR_A_FLOW_IDLE_MIN":
+            return self.intval(4, 1, 86400000)	# 1 ms .. a day
         if name in ("FLOWBR_A_BR_STATS", "FLOWBR_A_PORT_STATS",
                     "FLOWBR_A_FLOW_STATS"):
             return nla(self.rnd.randint(0, 12), self.rbytes(8))
@@ -441,7 +443,7 @@ class Fuzzer:
                                 "PORT_TAG", "PORT_TRUNKS"],
         "FLOWBR_CMD_FLOW_NEW": ["BR_NAME", "KEY", "ACTIONS"],
         "FLOWBR_CMD_FLOW_DEL": ["BR_NAME", "KEY"],
-        "FLOWBR_CMD_FLOW_GET": ["BR_NAME", "KEY"],
+        "FLOWBR_CMD_FLOW_GET": ["BR_NAME", "KEY", "FLOW_IDLE_MIN"],
         "FLOWBR_CMD_FLOW_FLUSH": ["BR_NAME", "PORT_NO", "VLAN", "MAC"],
         "FLOWBR_CMD_UPCALL": ["BR_IFINDEX", "BR_NAME", "KEY", "PACKET"],
         "FLOWBR_CMD_PACKET_EXECUTE": ["BR_NAME", "KEY", "ACTIONS", "PACKET"],
@@ -569,6 +571,9 @@ class Fuzzer:
             p = b""
             if cmd != "FLOWBR_CMD_BR_GET" and rnd.random() < 0.9:
                 p = nla(A["FLOWBR_A_BR_NAME"], rnd.choice(self.fuzz_br).encode() + b"\0")
+            if cmd == "FLOWBR_CMD_FLOW_GET" and rnd.random() < 0.5:
+                # the idle filter: none, some or all of the flows
+                p += nla(A["FLOWBR_A_FLOW_IDLE_MIN"], self.u32(rnd.choice([1, 50, 1000, 86400000])))
             seq, m = self.nlmsg(self.CMD[cmd], p, NLM_F_REQUEST | NLM_F_DUMP)
             self.stats["sent"] += 1
             self.stats["interrupted_dumps"] += 1

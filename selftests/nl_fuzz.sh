@@ -28,7 +28,6 @@ source "$(dirname "$0")/lib.sh"
 BR=nfz0
 NSA=nfz-a NSB=nfz-b
 IPA=10.77.0.1 IPB=10.77.0.2
-UAPI_H=$REPO/kmod/uapi/linux/flowbr.h
 FUZZ=$SELFTEST_DIR/nl_fuzz.py
 if full_tests; then
 	N=${FLOWBR_FUZZ_N:-100000}

@@ -24,7 +24,6 @@ source "$(dirname "$0")/lib.sh"
 
 BR=secb
 NS=sec-other
-UAPI_H=$REPO/kmod/uapi/linux/flowbr.h
 MAC1=02:00:00:5e:c0:01 MAC2=02:00:00:5e:c0:02
 FRAME=ffffffffffff${MAC1//:/}88b5$(printf '%092d' 0)
 

@@ -35,7 +35,6 @@
 source "$(dirname "$0")/lib.sh"
 
 BR=svl
-UAPI_H=$REPO/kmod/uapi/linux/flowbr.h
 BCAST=ff:ff:ff:ff:ff:ff
 N=3
 

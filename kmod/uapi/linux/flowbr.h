@@ -42,6 +42,8 @@
 #define FLOWBR_MAX_FLOW_LIMIT		4000000
 #define FLOWBR_DEFAULT_UPCALL_QUEUE	4096
 #define FLOWBR_MAX_UPCALL_QUEUE		65536
+/* Longest idle time a flow dump can filter on (%FLOWBR_A_FLOW_IDLE_MIN): a day. */
+#define FLOWBR_MAX_FLOW_IDLE_MIN	86400000
 #define FLOWBR_DEFAULT_UPCALL_RATE	20000
 /*
  * Explicit outputs (%FLOWBR_ACT_OUTPUT) per flow. Every flow must fit one
@@ -102,7 +104,8 @@
  *	carries its final counters.
  * @FLOWBR_CMD_FLOW_GET: get the flow with %FLOWBR_A_KEY, or dump the flows
  *	of a bridge (a dump that raced with a change is flagged
- *	%NLM_F_DUMP_INTR).
+ *	%NLM_F_DUMP_INTR); with %FLOWBR_A_FLOW_IDLE_MIN, only the flows idle
+ *	for at least that long.
  * @FLOWBR_CMD_FLOW_FLUSH: delete the flows of a bridge; restricted to flows
  *	that use %FLOWBR_A_PORT_NO (in_port or an explicit output; a flood
  *	names no port), that are in %FLOWBR_A_VLAN, or
@@ -192,6 +195,10 @@ enum flowbr_cmd {
  *	upcalled (no agent, the port's upcall rate or the upcall queue
  *	exceeded, the agent's socket full or gone) and took the miss policy:
  *	the port's share of the bridge's %FLOWBR_BR_STATS_LOST
+ * @FLOWBR_A_FLOW_IDLE_MIN: u32, milliseconds (1 ..
+ *	%FLOWBR_MAX_FLOW_IDLE_MIN); a FLOW_GET dump with it returns only the
+ *	flows not hit for at least that long (an agent expiring idle flows
+ *	reads those, not the whole table); ignored by a FLOW_GET of one flow
  * @__FLOWBR_A_MAX: internal
  * @FLOWBR_A_MAX: highest attribute number
  */
@@ -225,6 +232,7 @@ enum flowbr_attr {
 	FLOWBR_A_MAC,
 	FLOWBR_A_PORT_UPCALLS,
 	FLOWBR_A_PORT_UPCALLS_LOST,
+	FLOWBR_A_FLOW_IDLE_MIN,
 
 	/* add new attributes above here */
 	__FLOWBR_A_MAX,
@@ -236,11 +244,13 @@ enum flowbr_attr {
  * @FLOWBR_F_UPCALL_BATCH: upcalls arrive several to a datagram
  * @FLOWBR_F_MISS_FLOOD: the kernel floods misses by itself (miss policy)
  * @FLOWBR_F_EVENTS: changes are multicast on %FLOWBR_MCGRP_EVENTS
+ * @FLOWBR_F_DUMP_IDLE: flow dumps take %FLOWBR_A_FLOW_IDLE_MIN
  */
 enum flowbr_feature {
 	FLOWBR_F_UPCALL_BATCH	= 1 << 0,
 	FLOWBR_F_MISS_FLOOD	= 1 << 1,
 	FLOWBR_F_EVENTS		= 1 << 2,
+	FLOWBR_F_DUMP_IDLE	= 1 << 3,
 };
 
 /**
