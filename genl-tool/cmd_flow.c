@@ -372,17 +372,32 @@ int cmd_dump_flows(struct cli *c, int argc, char **argv)
 {
 	struct flow_vec fv = { 0 };
 	struct nlmsghdr *req;
+	uint64_t idle = 0;
+	const char *val;
+	struct perr e;
+	char key[16];
 	int ret;
 	size_t i;
 
 	if (argc < 1)
 		return cli_usage(c, "missing the bridge name");
-	if (argc > 1)
+	if (argc > 2)
 		return cli_usage(c, "too many arguments");
+	if (argc == 2) {
+		if (!split_kv(argv[1], key, sizeof(key), &val) ||
+		    strcmp(key, "idle"))
+			return cli_err(c, "'%s' is not a filter; use idle=TIME "
+				       "(flows not hit for TIME, e.g. idle=10s)",
+				       argv[1]);
+		if (parse_ms(key, val, 1, FLOWBR_MAX_FLOW_IDLE_MIN, &idle, &e))
+			return cli_perr(c, &e);
+	}
 	if (cli_check_br(c, argv[0]))
 		return 1;
 	req = cli_req(c, FLOWBR_CMD_FLOW_GET, NLM_F_DUMP);
 	mnl_attr_put_strz(req, FLOWBR_A_BR_NAME, argv[0]);
+	if (idle)
+		mnl_attr_put_u32(req, FLOWBR_A_FLOW_IDLE_MIN, (uint32_t)idle);
 	ret = cli_dump(c, req, flow_vec_cb, flow_vec_reset, &fv);
 	if (!ret) {
 		if (fv.n > 1)

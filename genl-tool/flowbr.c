@@ -89,9 +89,11 @@ static const struct subcmd cmds[] = {
 	  "delete a flow and print its final counters", NULL },
 	{ "get-flow", cmd_get_flow, "get-flow BR FLOW",
 	  "print one flow", NULL },
-	{ "dump-flows", cmd_dump_flows, "dump-flows BR",
+	{ "dump-flows", cmd_dump_flows, "dump-flows BR [idle=TIME]",
 	  "print all flows of a bridge, one per line",
-	  "Each line: FLOW packets=N bytes=N idle=S age=S actions=ACTIONS\n" },
+	  "Each line: FLOW packets=N bytes=N idle=S age=S actions=ACTIONS\n"
+	  "idle=TIME prints only the flows not hit for TIME or longer\n"
+	  "(10s, 500ms, 5m; at most 24h).\n" },
 	{ "flush-flows", cmd_flush_flows,
 	  "flush-flows BR [port=P] [vlan=V] [mac=MAC]",
 	  "delete the flows of a bridge (matching all filters given)",

@@ -104,6 +104,52 @@ int parse_u32(const char *key, const char *val, uint32_t min, uint32_t max,
 	return 0;
 }
 
+/* Format @ms the way parse_ms() reads it back, in its largest exact unit. */
+static void ms_fmt(uint64_t ms, char *buf, size_t size)
+{
+	static const struct { const char *unit; uint64_t ms; } u[] = {
+		{ "h", 3600000 }, { "m", 60000 }, { "s", 1000 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		if (ms && ms % u[i].ms == 0) {
+			snprintf(buf, size, "%llu%s",
+				 (unsigned long long)(ms / u[i].ms), u[i].unit);
+			return;
+		}
+	snprintf(buf, size, "%llums", (unsigned long long)ms);
+}
+
+int parse_ms(const char *key, const char *val, uint64_t min_ms,
+	     uint64_t max_ms, uint64_t *out, struct perr *e)
+{
+	static const struct { const char *unit; uint64_t ms; } u[] = {
+		{ "", 1000 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		{ "h", 3600000 },
+	};
+	char lo[24], hi[24];
+	size_t n = 0, i;
+	unsigned long v;
+
+	ms_fmt(min_ms, lo, sizeof(lo));
+	ms_fmt(max_ms, hi, sizeof(hi));
+	while (isdigit((unsigned char)val[n]))
+		n++;
+	for (i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+		if (!strcmp(val + n, u[i].unit))
+			break;
+	if (!n || i == sizeof(u) / sizeof(u[0]))
+		return fail(e, "%s=%.40s is not a time: give a number of "
+			    "seconds or a number followed by ms, s, m or h; "
+			    "e.g. %s=10s or %s=500ms", key, val, key, key);
+	if (num_in(val, n, max_ms / u[i].ms, &v) || v * u[i].ms < min_ms)
+		return fail(e, "%s=%.40s is out of range (%s to %s)", key, val,
+			    lo, hi);
+	*out = v * u[i].ms;
+	return 0;
+}
+
 int parse_vid(const char *key, const char *val, uint16_t *out,
 	      struct perr *e)
 {

@@ -57,6 +57,13 @@ bool split_kv(const char *arg, char *key, size_t keysize, const char **val);
 int parse_u32(const char *key, const char *val, uint32_t min, uint32_t max,
 	      const char *example, uint32_t *out, struct perr *e);
 
+/*
+ * A time in milliseconds, min_ms..max_ms: a number of seconds, or a number
+ * followed by ms, s, m or h ("10", "10s", "500ms", "5m", "1h").
+ */
+int parse_ms(const char *key, const char *val, uint64_t min_ms,
+	     uint64_t max_ms, uint64_t *out, struct perr *e);
+
 /* A VLAN id 1..4094 ("tag", "vid"). */
 int parse_vid(const char *key, const char *val, uint16_t *out,
 	      struct perr *e);

@@ -486,6 +486,54 @@ static void test_kv(void)
 	      strlen(key) == sizeof(key) - 1, "kv long key truncated");
 }
 
+static void test_ms(void)
+{
+	static const struct { const char *in; uint64_t ms; } good[] = {
+		{ "10", 10000 }, { "10s", 10000 }, { "500ms", 500 },
+		{ "5m", 300000 }, { "1h", 3600000 }, { "007s", 7000 },
+		{ "24h", 86400000 }, { "1ms", 1 }, { "86400000ms", 86400000 },
+	};
+	static const char *const bad[] = {
+		"", "s", "ms", "abc", "-1", "+1", " 1", "1 ", "1.5s", "10S",
+		"10 s", "1d", "0x10", "10sec", "1e3", "10msx",
+	};
+	static const char *const range[] = {
+		"0", "0ms", "25h", "86400001ms", "1441m",
+		"99999999999999999999h", "18446744073709551616",
+	};
+	struct perr e;
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 0;
+		check(parse_ms("idle", good[i].in, 1, 86400000, &v, &e) == 0 &&
+		      v == good[i].ms, "time '%s' is %llu ms (got %llu)",
+		      good[i].in, (unsigned long long)good[i].ms,
+		      (unsigned long long)v);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "time '%s'", bad[i]);
+		check_err(parse_ms("idle", bad[i], 1, 86400000, &v, &e), &e,
+			  what, "e.g. idle=10s or idle=500ms");
+	}
+	for (i = 0; i < sizeof(range) / sizeof(range[0]); i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "time '%s'", range[i]);
+		check_err(parse_ms("idle", range[i], 1, 86400000, &v, &e), &e,
+			  what, "is out of range (1ms to 24h)");
+	}
+	check_err(parse_ms("--max-idle", "50ms", 100, 86400000, &v, &e), &e,
+		  "below a minimum", "--max-idle=50ms is out of range (100ms to 24h)");
+	check(parse_ms("t", "2s", 1500, 90000, &v, &e) == 0 && v == 2000,
+	      "2s within 1500ms..90s");
+	check_err(parse_ms("t", "1s", 1500, 90000, &v, &e), &e,
+		  "1s below 1500ms", "t=1s is out of range (1500ms to 90s)");
+}
+
 int main(int argc, char **argv)
 {
 	unit_start(argc, argv);
@@ -500,5 +548,6 @@ int main(int argc, char **argv)
 	test_actions();
 	test_split();
 	test_kv();
+	test_ms();
 	return unit_done();
 }

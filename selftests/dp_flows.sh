@@ -15,7 +15,8 @@
 # on an existing key fails with EEXIST, a replace keeps the counters,
 # dump-flows lists exactly what is installed, flush-flows filters by port
 # (in or out), VLAN and MAC (source or destination), all combined, and the
-# flow limit refuses one flow too many.
+# flow limit refuses one flow too many. dump-flows idle=TIME: the kernel
+# lists only the flows not hit for TIME.
 
 # shellcheck disable=SC2119 # load_module without module parameters
 source "$(dirname "$0")/lib.sh"
@@ -237,6 +238,41 @@ test_dump() {
 	check_contains "$text" "$K_C packets=9 bytes=900 " "text dump-flows"
 }
 
+# idle_flows BR TIME: how many flows `dump-flows BR idle=TIME` lists.
+idle_flows() {
+	flowbr -j dump-flows "$1" "idle=$2" | python3 -I -S -c '
+import json, sys
+print(len(json.load(sys.stdin)))'
+}
+
+test_idle() {
+	local out n
+	# Every flow idle for 2 s, then K_C hit once: the kernel's filter
+	# leaves it out and lists the other 5, and none has been idle for an
+	# hour (a never-hit flow counts from its creation).
+	sleep 2
+	send_frames "$NS_A" eth0 "$MAC_C" "$MAC_A" len=100 count=1
+	check_eq "$(flow_get "$BR" "$K_C" packets)" 10 "packets of K_C after one more frame"
+	out=$(flowbr -j dump-flows "$BR" idle=1500ms)
+	n=$(python3 -I -S -c '
+import json, sys
+fl = json.load(sys.stdin)
+print(len(fl), sum(1 for f in fl if f["idle_ms"] < 1500))' <<<"$out")
+	check_eq "$n" "5 0" "flows idle for 1500 ms (6 installed, 1 just hit), and of them idle for less"
+	check_contains "$(flowbr dump-flows "$BR" idle=1500ms)" "packets=" "text dump-flows idle="
+	check_not_contains "$(flowbr dump-flows "$BR" idle=1500ms)" "$K_C " "K_C in the idle dump"
+	check_eq "$(idle_flows "$BR" 1h)" 0 "flows idle for an hour"
+	sleep 1.6
+	check_eq "$(idle_flows "$BR" 1500ms)" 6 "flows idle for 1500 ms, 1.6 s after the hit"
+	# Out of range: the CLI says so, and so does the kernel's policy.
+	out=$(flowbr dump-flows "$BR" idle=25h 2>&1) && fail "dump-flows idle=25h succeeded"
+	check_contains "$out" "out of range (1ms to 24h)" "CLI error of idle=25h"
+	out=$(python3 -I -S "$SELFTEST_DIR/fb_nlreq.py" "$UAPI_H" FLOW_GET \
+		"BR_NAME=str:$BR" FLOW_IDLE_MIN=u32:0 2>&1) && fail "FLOW_IDLE_MIN=0 accepted"
+	check_contains "$out" "out of range" "kernel error of FLOW_IDLE_MIN=0"
+	check_eq "$(flowbr -j show "$BR" | jval 0.flow_count)" 6 "flow_count after the idle dumps"
+}
+
 # flush BR FILTERS... WANT: flush-flows BR FILTERS must report WANT deleted.
 flush() {
 	local br=$1 want=${*: -1} out
@@ -292,7 +328,7 @@ test_limit() {
 		"actions of the replaced flow"
 }
 
-ktap_plan 11
+ktap_plan 12
 setup
 run_subtest "flows: miss_policy=drop and no flow: ping fails" test_no_flow
 run_subtest "flows: hand-installed flows are followed (ping A <-> B), hit counted" test_follow
@@ -303,6 +339,7 @@ run_subtest "flows: output P:VID pushes the VID and keeps the PCP; P untagged" t
 run_subtest "flows: add-flow --strict: EEXIST on an existing key (flow unchanged), adds a new key" test_strict
 run_subtest "flows: replacing a flow's actions keeps its counters" test_replace
 run_subtest "flows: dump-flows lists exactly the installed flows" test_dump
+run_subtest "flows: dump-flows idle=TIME lists only the flows idle that long (kernel filter)" test_idle
 run_subtest "flows: flush-flows by port (in/out), vlan, mac (src/dst) and combined" test_flush
 run_subtest "flows: flow_limit=3 refuses the 4th flow with an extack message" test_limit
 ktap_finished
