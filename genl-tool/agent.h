@@ -115,6 +115,9 @@ struct fdb {
 	unsigned int bits;
 	size_t n, limit;
 	struct fdb_entry lru;		/* sentinel */
+	/* Bumped by every change that can make a flow stale: a MAC learned,
+	 * moved or removed (refreshes leave it alone). */
+	uint64_t gen;
 };
 
 enum fdb_learn {
@@ -198,6 +201,12 @@ struct agent_br {
 	struct fdb fdb;
 	struct pend pend;
 	bool registered;
+	/* Revalidator state (agent_reval.c): when the last complete pass
+	 * (every flow read, not only idle ones) started, and the MAC table
+	 * generation it saw. */
+	bool reval_full_done;
+	uint64_t reval_full_ms;
+	uint64_t reval_fdb_gen;
 };
 
 /* What a flow for a key should do. */
@@ -327,6 +336,7 @@ struct agent {
 	struct agent_br *brs;
 	uint16_t family;
 	uint8_t version;
+	uint32_t features;		/* FLOWBR_F_*, from GET_INFO */
 	struct handler *handlers;
 	uint32_t *pids;			/* handler port ids */
 	unsigned int n_pids;

@@ -108,6 +108,7 @@ void fdb_remove(struct fdb *t, struct fdb_entry *e)
 		*pp = e->hnext;
 	lru_unlink(e);
 	t->n--;
+	t->gen++;
 	free(e);
 }
 
@@ -125,6 +126,7 @@ enum fdb_learn fdb_learn(struct fdb *t, uint16_t vlan, const uint8_t *mac,
 		if (e->port != port) {
 			*old_port = e->port;
 			e->port = port;
+			t->gen++;
 			r = FDB_MOVED;
 		}
 		if (seen_ms > e->seen_ms)
@@ -150,6 +152,7 @@ enum fdb_learn fdb_learn(struct fdb *t, uint16_t vlan, const uint8_t *mac,
 	t->buckets[b] = e;
 	lru_append(t, e);
 	t->n++;
+	t->gen++;
 	return FDB_NEW;
 }
 
@@ -209,6 +212,8 @@ size_t fdb_flush(struct fdb *t)
 	memset(t->buckets, 0, ((size_t)1 << t->bits) * sizeof(*t->buckets));
 	t->lru.next = t->lru.prev = &t->lru;
 	t->n = 0;
+	if (n)
+		t->gen++;
 	return n;
 }
 

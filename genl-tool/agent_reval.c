@@ -21,6 +21,17 @@
  *  3. sends the deletes and rewrites in batches, draining the replies.
  * The dump is collected first and acted on afterwards, so the kernel's
  * table walk is never disturbed by our own changes.
+ *
+ * Steps 2's learning and revalidation matter only when something changed,
+ * so a pass reads every flow (a complete pass) only when kicked, on its
+ * first pass over a bridge, when the bridge's MAC table changed since the
+ * last complete pass (a MAC learned, moved or removed), and every quarter
+ * of mac_aging (refreshing the MACs of busy flows before they age out).
+ * Otherwise it asks the kernel for the flows idle for max_idle only
+ * (FLOWBR_A_FLOW_IDLE_MIN) and deletes those: with 100000 busy flows that
+ * is a walk in the kernel, not 100000 flows copied to us and parsed.
+ * Flows changed by another netlink client are seen at the next complete
+ * pass; SIGHUP asks for one at once.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -47,6 +58,7 @@ struct pass_ctx {
 	size_t n, cap;
 	bool again;		/* learned something that needs another pass */
 	bool gone;		/* the bridge went away */
+	bool full;		/* reading every flow, not only idle ones */
 };
 
 static struct {
@@ -60,6 +72,7 @@ static struct {
 	struct batch tx;
 	struct fb_output *acts;
 	struct pass_ctx ctx;
+	bool kicked;		/* the pass running was asked for */
 } R = {
 	.mu = PTHREAD_MUTEX_INITIALIZER,
 };
@@ -274,6 +287,22 @@ static void queue_op(struct pass_ctx *c, const struct op *op)
 	LOG_RL(LOG_ERR, "revalidation request does not fit a batch");
 }
 
+/*
+ * Must this pass read every flow of @br (lock held)? See the top of the
+ * file. If so, remember the MAC table generation it starts from.
+ */
+static bool want_full(struct agent_br *br, uint64_t start)
+{
+	bool full = R.kicked || !br->reval_full_done ||
+		    !(agent.features & FLOWBR_F_DUMP_IDLE) ||
+		    br->fdb.gen != br->reval_fdb_gen ||
+		    start - br->reval_full_ms >= agent.cfg.mac_aging_ms / 4;
+
+	if (full)
+		br->reval_fdb_gen = br->fdb.gen;
+	return full;
+}
+
 static void pass_bridge(uint32_t ifindex, uint64_t start)
 {
 	struct pass_ctx *c = &R.ctx;
@@ -286,8 +315,21 @@ static void pass_bridge(uint32_t ifindex, uint64_t start)
 	c->now = now_ms();
 	c->n = 0;
 	c->gone = false;
+	agent_lock();
+	br = br_find(ifindex);
+	c->full = !br || want_full(br, start);
+	agent_unlock();
 	nlh = fbnl_req(&R.dump, FLOWBR_CMD_FLOW_GET, NLM_F_DUMP);
 	mnl_attr_put_u32(nlh, FLOWBR_A_BR_IFINDEX, ifindex);
+	if (!c->full) {
+		/* The kernel's filter is in ms, at most a day. */
+		uint64_t idle = agent.cfg.max_idle_ms;
+
+		mnl_attr_put_u32(nlh, FLOWBR_A_FLOW_IDLE_MIN,
+				 idle < FLOWBR_MAX_FLOW_IDLE_MIN ?
+				 (uint32_t)idle : FLOWBR_MAX_FLOW_IDLE_MIN);
+		STAT_INC(reval_idle_dumps);
+	}
 	err = fbnl_talk(&R.dump, nlh, flow_cb, c);
 	if (err == -ENODEV || c->gone || agent.stopping)
 		return;
@@ -301,13 +343,18 @@ static void pass_bridge(uint32_t ifindex, uint64_t start)
 	send_mod();
 
 	/* A complete dump saw every flooding flow: forget the others. */
-	if (!err && !R.dump.dump_intr) {
-		agent_lock();
-		br = br_find(ifindex);
-		if (br)
-			pend_expire(&br->pend, start);
-		agent_unlock();
+	if (!c->full)
+		return;
+	agent_lock();
+	br = br_find(ifindex);
+	if (br && !err && !R.dump.dump_intr) {
+		pend_expire(&br->pend, start);
+		br->reval_full_done = true;
+		br->reval_full_ms = start;
+	} else if (br) {
+		br->reval_full_done = false;	/* the next pass reads all again */
 	}
+	agent_unlock();
 }
 
 static void pass(void)
@@ -380,6 +427,7 @@ static void *reval_main(void *arg)
 			ts.tv_nsec = (next % 1000) * 1000000;
 			pthread_cond_timedwait(&R.cond, &R.mu, &ts);
 		}
+		R.kicked = R.kick;
 		R.kick = false;
 		pthread_mutex_unlock(&R.mu);
 		if (agent.stopping)

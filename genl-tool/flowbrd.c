@@ -24,6 +24,7 @@
 
 #include "agent.h"
 #include "agent_proto.h"
+#include "parse.h"
 
 #ifndef VERSION
 #define VERSION "0.0.0"
@@ -86,8 +87,7 @@ static int opt_err(const char *opt, const char *val, const char *want)
 
 /* A decimal number: digits only, no sign or spaces, within min..max. */
 static int parse_num(const char *opt, const char *val, unsigned long long min,
-		     unsigned long long max, unsigned long long *out,
-		     const char **end)
+		     unsigned long long max, unsigned long long *out)
 {
 	unsigned long long v;
 	char *e;
@@ -98,10 +98,8 @@ static int parse_num(const char *opt, const char *val, unsigned long long min,
 	v = strtoull(val, &e, 10);
 	if (errno == ERANGE)
 		return opt_err(opt, val, "number too large");
-	if (!end && *e)
+	if (*e)
 		return opt_err(opt, val, "expected a number (digits only)");
-	if (end)
-		*end = e;
 	if (v < min || v > max) {
 		char want[96];
 
@@ -112,33 +110,17 @@ static int parse_num(const char *opt, const char *val, unsigned long long min,
 	return 0;
 }
 
-/* TIME: "N" or "Ns" (seconds) or "Nms"; in ms, min_ms..MAX_TIME_MS. */
+/* TIME (parse_ms(): "10", "10s", "500ms", "5m"), min_ms..MAX_TIME_MS. */
 static int parse_time(const char *opt, const char *val, uint64_t min_ms,
 		      uint64_t *out)
 {
-	unsigned long long v;
-	const char *unit;
-	uint64_t mul;
+	struct perr e;
 
-	if (parse_num(opt, val, 0, MAX_TIME_MS, &v, &unit))
-		return -1;
-	if (!*unit || !strcmp(unit, "s"))
-		mul = 1000;
-	else if (!strcmp(unit, "ms"))
-		mul = 1;
-	else
-		return opt_err(opt, val, "expected seconds, or a number "
-			       "followed by ms or s");
-	if (v * mul < min_ms || v * mul > MAX_TIME_MS) {
-		char want[96];
-
-		snprintf(want, sizeof(want), "must be %llums to %llus",
-			 (unsigned long long)min_ms,
-			 (unsigned long long)(MAX_TIME_MS / 1000));
-		return opt_err(opt, val, want);
-	}
-	*out = v * mul;
-	return 0;
+	if (!parse_ms(opt, val, min_ms, MAX_TIME_MS, out, &e))
+		return 0;
+	fprintf(stderr, "%s: %s (see '%s --help')\n", AGENT_NAME, e.msg,
+		AGENT_NAME);
+	return -1;
 }
 
 /* Returns 0 to run, 1 to exit successfully (help), -1 on error. */
@@ -217,23 +199,21 @@ static int parse_args(int argc, char **argv, struct agent_config *cfg)
 			val = argv[++i];
 		}
 		if (!strcmp(name, "--handlers")) {
-			if (parse_num(name, val, 1, FLOWBR_MAX_HANDLERS, &n,
-				      NULL))
+			if (parse_num(name, val, 1, FLOWBR_MAX_HANDLERS, &n))
 				return -1;
 			cfg->handlers = n;
 		} else if (!strcmp(name, "--mac-aging")) {
 			if (parse_time(name, val, 100, &cfg->mac_aging_ms))
 				return -1;
 		} else if (!strcmp(name, "--fdb-limit")) {
-			if (parse_num(name, val, 1, MAX_FDB_LIMIT, &n, NULL))
+			if (parse_num(name, val, 1, MAX_FDB_LIMIT, &n))
 				return -1;
 			cfg->fdb_limit = n;
 		} else if (!strcmp(name, "--max-idle")) {
 			if (parse_time(name, val, 100, &cfg->max_idle_ms))
 				return -1;
 		} else if (!strcmp(name, "--queue-limit")) {
-			if (parse_num(name, val, 1, MAX_QUEUE_LIMIT_MB, &n,
-				      NULL))
+			if (parse_num(name, val, 1, MAX_QUEUE_LIMIT_MB, &n))
 				return -1;
 			cfg->queue_limit = (size_t)n << 20;
 		} else if (!strcmp(name, "--reval-interval")) {
@@ -338,6 +318,32 @@ static int write_pidfile(const char *path)
 }
 
 /* ---- main loop ---- */
+
+static int info_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[FLOWBR_A_MAX + 1];
+
+	if (fbnl_parse(nlh, tb, FLOWBR_A_MAX) >= 0)
+		fbnl_get_u32(tb[FLOWBR_A_FEATURES], data);
+	return MNL_CB_OK;
+}
+
+/* What the module can do (an older one lacks the later FLOWBR_F_* bits). */
+static int query_features(struct fbnl *nl)
+{
+	int err;
+
+	agent.features = 0;
+	err = fbnl_talk(nl, fbnl_req(nl, FLOWBR_CMD_GET_INFO, 0), info_cb,
+			&agent.features);
+	if (err)
+		alog(LOG_ERR, "cannot read the module's features: %s%s%s",
+		     strerror(-err), nl->ext_msg[0] ? ": " : "", nl->ext_msg);
+	else if (!(agent.features & FLOWBR_F_DUMP_IDLE))
+		alog(LOG_INFO, "the module cannot dump idle flows only: every "
+		     "revalidation pass reads the whole flow table");
+	return err;
+}
 
 /* The module was unloaded: its family (and every bridge) is gone. */
 static bool family_gone;
@@ -472,6 +478,8 @@ int main(int argc, char **argv)
 	}
 	agent.family = req.family;
 	agent.version = FLOWBR_GENL_VERSION;
+	if (query_features(&req))
+		return 1;
 
 	if (agent.cfg.detach && detach(&ready_fd))
 		goto out;

@@ -8,8 +8,10 @@
 #   netns agscl-b -- gb tag=100 --+
 #
 # 200000 flows A -> B (200000 source MACs) are installed straight over
-# netlink (selftests/bench/fbflows.py). A pass over them keeps them all
-# (they are valid and not idle long enough) and learns up to the FDB limit;
+# netlink (selftests/bench/fbflows.py). A pass over them (asked for with
+# SIGHUP) keeps them all (they are valid and not idle long enough) and
+# learns up to the FDB limit; then, nothing changing, the passes ask the
+# kernel only for idle flows and read none;
 # a restarted agent with a short max-idle deletes them all. Reports the
 # pass and expiry times.
 
@@ -43,8 +45,22 @@ setup() {
 	P_A=$(port_no "$BR" ga) P_B=$(port_no "$BR" gb)
 }
 
-passes_after() {
-	[ "$(agent_stat reval_passes)" -ge "$1" ]
+idle_dumps_at_least() {
+	[ "$(agent_stat reval_idle_dumps)" -ge "$1" ]
+}
+
+# idle_only_passes N: N idle-only passes (FLOWBR_A_FLOW_IDLE_MIN dumps)
+# completed one after the other, within 60 s, and no flow was read
+# meanwhile. One bridge, one thread: when the (N+1)th idle dump has
+# started, the N before it are done. A complete pass in the window (the
+# one after an adoption, or the periodic one every mac-aging/4) reads
+# flows: then it fails, and wait_for tries again.
+idle_only_passes() {
+	local f0 i0
+	f0=$(agent_stat reval_flows) i0=$(agent_stat reval_idle_dumps)
+	wait_for 60 idle_dumps_at_least $((i0 + $1 + 1)) || return 1
+	IDLE_READ=$(( $(agent_stat reval_flows) - f0 ))
+	[ "$IDLE_READ" = 0 ]
 }
 
 flow_count() {
@@ -52,7 +68,7 @@ flow_count() {
 }
 
 test_pass_keeps_valid_flows() {
-	local out p0 f0 t0 t1
+	local out f0 t0 t1
 	agent_start --max-idle 600 || fail "cannot start flowbrd"
 	# B is known, so that flows A -> B out to B are what the agent wants.
 	send_frames "$NS_B" eth0 ff:ff:ff:ff:ff:ff "$MAC_B"
@@ -64,12 +80,21 @@ test_pass_keeps_valid_flows() {
 	t1=$(date +%s%N)
 	log "installed $N flows in $(((t1 - t0) / 1000000)) ms: $out"
 	check test "$(flow_count)" -ge "$N"
-	# Two full passes from now on: the second one started after the
-	# flows were all there.
-	p0=$(agent_stat reval_passes) f0=$(agent_stat reval_flows)
-	wait_for 300 passes_after $((p0 + 2)) || fail "no revalidation pass completed"
+	# The flows came from another netlink client, and the MAC table has
+	# not changed since: the agent's passes read only idle flows until the
+	# next complete pass (every mac-aging/4). SIGHUP asks for one now.
+	f0=$(agent_stat reval_flows)
+	kill -HUP "$(agent_pid)"
+	wait_for 300 eval '[ $(( $(agent_stat reval_flows) - f0 )) -ge "$N" ]' ||
+		fail "no pass read the $N flows after SIGHUP ($(( $(agent_stat reval_flows) - f0 )) read)"
 	log "pass over $N flows: $(agent_stat reval_last_ms) ms (longest $(agent_stat reval_max_ms) ms), $(( $(agent_stat reval_flows) - f0 )) flows dumped"
-	check test $(( $(agent_stat reval_flows) - f0 )) -ge "$N"
+	check test "$(flow_count)" -ge "$N"
+	# Its adoption of MACs changed the MAC table: one more complete pass,
+	# then passes that ask the kernel for idle flows only (none here).
+	IDLE_READ=none
+	wait_for 300 idle_only_passes 3 ||
+		fail "no 3 idle-only passes in a row that read no flow (last try: $IDLE_READ flows read)"
+	log "then 3 idle-only passes in a row read no flow; the last pass took $(agent_stat reval_last_ms) ms"
 	check test "$(flow_count)" -ge "$N"
 	check_eq "$(agent_stat flows_expired)" 0 "flows expired"
 	check_eq "$(agent_stat flows_stale)" 0 "flows deleted as stale"

@@ -4,7 +4,9 @@
 # tools_unit: the userspace unit tests of genl-tool (`make -C genl-tool
 # test`), one KTAP result per program: test_parse (the CLI's argument
 # parsers) and test_upq (the agent's per-port upcall queues: FIFO per
-# port, round-robin between ports, the byte limit and what it drops).
+# port, round-robin between ports, the byte limit and what it drops) and
+# test_fdb (the agent's MAC table and the generation number that tells the
+# revalidator when a pass must read every flow).
 # Needs neither root nor the module.
 
 source "$(dirname "$0")/lib.sh"
@@ -24,7 +26,8 @@ unit() {
 		fail "$1 did not end with 'N passed, 0 failed'"
 }
 
-ktap_plan 2
+ktap_plan 3
 run_subtest "argument parsers (test_parse)" unit test_parse
 run_subtest "agent upcall queues: per-port FIFO, round-robin, byte limit (test_upq)" unit test_upq
+run_subtest "agent MAC table: learn, move, evict, age, remove, generation (test_fdb)" unit test_fdb
 ktap_finished

@@ -130,9 +130,15 @@ flowbr_stat() {
 		sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p"
 }
 flowbr_flows() { flowbr_stat flow_count; }
-# flowbr_note: the bridge's miss counters.
+# flowbr_note: the bridge's miss counters, and the agent's revalidation
+# passes (complete or idle-only) and the flows they read.
 flowbr_note() {
-	"$FLOWBR_CLI" stats "$FBR" 2>/dev/null | sed -n 's/^bridge [^:]*: //p' | head -n 1
+	local ag
+	"$FLOWBR_CLI" stats "$FBR" 2>/dev/null | sed -n 's/^bridge [^:]*: //p' | head -n 1 | tr -d '\n'
+	ag=$("$FLOWBR_CLI" agent-stats 2>/dev/null |
+		awk '$1 ~ /^(reval_passes|reval_idle_dumps|reval_flows|reval_max_ms)$/ { printf " %s=%s", $1, $2 }')
+	[ -z "$ag" ] || printf ';%s' "$ag"
+	echo
 }
 flowbr_lost() { flowbr_stat lost; }
 
