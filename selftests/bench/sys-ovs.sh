@@ -11,8 +11,8 @@
 # A bridge "okeep" without ports stays for the whole run so that the
 # datapath and its upcall handlers are set up once. The first ovs-vswitchd
 # after a boot sometimes logs "Overriding n-handler-threads to 0" and then
-# loses every upcall: then it is restarted (a restart works), so that the
-# comparison is fair to it.
+# loses every upcall: then it is restarted (a restart works, sometimes only
+# after a few seconds), so that the comparison is fair to it.
 
 # shellcheck disable=SC2034 # read by run.sh
 ovs_name="Open vSwitch"
@@ -79,7 +79,9 @@ ovs_start() {
 		--log-file="$OVS_RUN/ovsdb-server.log" --detach --no-chdir >/dev/null 2>&1 || return 1
 	vsctl --no-wait init || return 1
 	vsctl --no-wait add-br okeep || return 1
-	for try in 1 2 3; do
+	# Back-to-back restarts can all fail early after the boot (seen: three
+	# within 2 s): wait a little longer before each new try.
+	for try in 1 2 3 4 5 6; do
 		n=$(ovs_vswitchd_start) || return 1
 		if [ -n "$n" ] && [ "$n" -gt 0 ]; then
 			msg "ovs: ovs-vswitchd runs $n upcall handler threads"
@@ -87,10 +89,15 @@ ovs_start() {
 			OVS_RESTARTS=$((try - 1))
 			return 0
 		fi
-		warn "ovs: ovs-vswitchd logged '${n:+Overriding n-handler-threads to $n}${n:-no handler threads}': restarting it"
+		if [ -n "$n" ]; then
+			warn "ovs: ovs-vswitchd logged 'Overriding n-handler-threads to $n': restarting it in $try s"
+		else
+			warn "ovs: ovs-vswitchd logged no handler threads: restarting it in $try s"
+		fi
 		ovs_kill ovs-vswitchd
+		sleep "$try"
 	done
-	echo "ovs-vswitchd did not start upcall handlers in 3 tries"
+	echo "ovs-vswitchd did not start upcall handlers in 6 tries"
 	return 1
 }
 
