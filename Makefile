@@ -26,7 +26,7 @@ VERSION := $(shell sed -n 's/^#define FLOWBR_VERSION "\(.*\)"/\1/p' kmod/version
 export KDIR
 comma := ,
 
-.PHONY: all module tools clean check check-debug debug-module demo vm-shell \
+.PHONY: all module tools clean check check-debug debug-module demo vm-shell bench-insn \
 	deps install dkms-install need-deps bench install-systemd install-ovs-compat
 
 all: module tools
@@ -97,6 +97,14 @@ bench: need-deps
 	$(if $(BENCH),FLOWBR_BENCH_SCENARIOS="$(subst $(comma), ,$(BENCH))") \
 	$(if $(RUNS),FLOWBR_BENCH_RUNS=$(RUNS)) \
 		./selftests/bench/bench.sh
+
+# Instructions per frame under TCG instead of packets/s (selftests/bench/
+# insn/, Documentation/performance.md): results in build/bench-insn/.
+bench-insn: need-deps
+	$(MAKE) all
+	$(if $(BENCH),FLOWBR_BENCH_SCENARIOS="$(subst $(comma), ,$(BENCH))") \
+	$(if $(RUNS),FLOWBR_BENCH_RUNS=$(RUNS)) \
+		./selftests/bench/bench.sh --insn
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install

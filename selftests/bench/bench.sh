@@ -13,6 +13,13 @@
 #   build/bench/vm.log        the whole output of the VM run
 #
 #   bench.sh [--report-only]   (--report-only: redo the files from raw.jsonl)
+#   bench.sh --insn [--report-only]
+#        instructions per frame instead (make bench-insn), in build/bench-insn/:
+#        the VM runs with the TCG plugin selftests/bench/insn/fbinsn.c, which
+#        logs the guest's instruction count to marks.txt at each marker;
+#        insn_report.py pairs the marks with the driver's records
+#        (results.txt). F1-F4, 3 runs, 30000 + 60000 frames per run unless
+#        FLOWBR_BENCH_SCENARIOS / _RUNS / _INSN_FRAMES say otherwise.
 #
 # Settings: see selftests/bench/run.sh (FLOWBR_BENCH_*); VM_TIMEOUT
 # (default 1500 s) bounds the VM run. The VM boots with slub_nomerge so
@@ -22,11 +29,29 @@ set -euo pipefail
 DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$DIR/../.." && pwd)
 OUT=$REPO/build/bench
+INSN=
+if [ "${1:-}" = --insn ]; then
+	INSN=1
+	shift
+	OUT=$REPO/build/bench-insn
+	export FLOWBR_BENCH_INSN_FRAMES=${FLOWBR_BENCH_INSN_FRAMES:-30000}
+	export FLOWBR_BENCH_SCENARIOS=${FLOWBR_BENCH_SCENARIOS:-F1 F2 F3 F4}
+	export FLOWBR_BENCH_RUNS=${FLOWBR_BENCH_RUNS:-3}
+fi
 mkdir -p "$OUT"
 
 if [ "${1:-}" != --report-only ]; then
 	t0=$(date +%s)
 	rc=0
+	if [ -n "$INSN" ]; then
+		CFLAGS="-O2 -Wall -Wextra -Werror"
+		# shellcheck disable=SC2086 # CFLAGS: several words
+		cc $CFLAGS -shared -fPIC -fvisibility=hidden -o "$OUT/fbinsn.so" "$DIR/insn/fbinsn.c"
+		# shellcheck disable=SC2086
+		cc $CFLAGS -o "$OUT/fbmark" "$DIR/insn/fbmark.c"
+		rm -f "$OUT/marks.txt"
+		export VM_PLUGIN="$OUT/fbinsn.so,out=$OUT/marks.txt"
+	fi
 	VM_TIMEOUT=${VM_TIMEOUT:-1500} VM_APPEND="${VM_APPEND:-} slub_nomerge" \
 		"$REPO/selftests/vm/run.sh" \
 		--script "$DIR/run.sh" 2>&1 | tee "$OUT/vm.log" |
@@ -41,9 +66,17 @@ if [ "${1:-}" != --report-only ]; then
 	mv "$OUT/raw.jsonl.tmp" "$OUT/raw.jsonl"
 	echo
 fi
-python3 "$DIR/report.py" "$OUT/raw.jsonl" "$OUT"
+if [ -n "$INSN" ]; then
+	python3 "$DIR/insn/insn_report.py" "$OUT/raw.jsonl" "$OUT/marks.txt" | tee "$OUT/results.txt"
+else
+	python3 "$DIR/report.py" "$OUT/raw.jsonl" "$OUT"
+fi
 if [ -n "${t0:-}" ]; then
-	echo "make bench: $(($(date +%s) - t0)) s in all (VM boot included)"
-	echo "results: ${OUT#"$REPO"/}/results.txt, results.json, chart.svg"
+	echo "make bench${INSN:+-insn}: $(($(date +%s) - t0)) s in all (VM boot included)"
+	if [ -n "$INSN" ]; then
+		echo "results: ${OUT#"$REPO"/}/results.txt, marks.txt, raw.jsonl"
+	else
+		echo "results: ${OUT#"$REPO"/}/results.txt, results.json, chart.svg"
+	fi
 fi
 exit "${rc:-0}"

@@ -37,6 +37,8 @@
 #   FLOWBR_BENCH_LEARN_TIMEOUT=45  seconds a system may take to learn F5
 #   FLOWBR_BENCH_AGENT=0           benchmark flowbr without its agent
 #   FLOWBR_BENCH_AGENT_ARGS=...    extra arguments for flowbrd
+#   FLOWBR_BENCH_INSN_FRAMES=N     count instructions instead of packets/s
+#                                  (make bench-insn: F1-F4, see measure_insn)
 
 set -u
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -55,6 +57,8 @@ LEARN_TIMEOUT=${FLOWBR_BENCH_LEARN_TIMEOUT:-45}
 # Frames sent before each measured run, to bring back flows that idled out
 # while the other systems were measured (not counted).
 PRE_BURST=1000
+INSN_FRAMES=${FLOWBR_BENCH_INSN_FRAMES:-}
+FBMARK=$REPO/build/bench-insn/fbmark
 
 # shellcheck source=selftests/bench/lib.sh
 source "$BENCH_DIR/lib.sh"
@@ -102,6 +106,38 @@ measure() {
 	msg "$scen $sys run $run: $pps pps delivered (${KV[rx]} of ${KV[sent]} sent in $((KV[usec] / 1000)) ms, witness ${KV[wit]})"
 }
 
+# measure_insn SYS SCEN RUN (make bench-insn): the guest's instructions
+# per frame, counted by the TCG plugin selftests/bench/insn/fbinsn.c, which
+# logs its running total each time fbmark runs. Two bursts, of INSN_FRAMES
+# and 2 x INSN_FRAMES frames, each between two marks: the difference of
+# their counts over INSN_FRAMES frames cancels what a burst costs besides
+# its frames (pktgen.sh's bash, pktgen's setup, the 0.2 s wait). First a
+# short burst, repeated until it arrives whole, brings back idled-out
+# flows; the daemons (flowbrd, ovs-vswitchd, ovsdb-server) are stopped
+# during the bursts, so that a revalidation pass cannot land in one of them.
+measure_insn() {
+	local sys=$1 scen=$2 run=$3 n res try daemons='^(flowbrd|ovs-vswitchd|ovsdb-server)$'
+	traffic "$sys"
+	rx_args "$sys"
+	for try in 1 2 3 4 5; do
+		res=$(pktgen "$sys" "${TA[@]}" count=$PRE_BURST "${RA[@]}") || return 1
+		kv_split "${res##*$'\n'}"
+		[ "${KV[rx]}" -lt $((PRE_BURST * NRCV)) ] || break
+	done
+	pkill -STOP "$daemons"
+	for n in "$INSN_FRAMES" $((2 * INSN_FRAMES)); do
+		"$FBMARK"
+		res=$(pktgen "$sys" "${TA[@]}" count="$n" "${RA[@]}")
+		"$FBMARK"
+		kv_split "${res##*$'\n'}"
+		emit type=insn scenario="$scen" system="$sys" run="$run" frames="$n" \
+			sent="${KV[sent]:-0}" delivered="${KV[rx]:-0}" receivers="$NRCV" \
+			witness="${KV[wit]:-0}" pre_tries="$try"
+		msg "$scen $sys run $run: $n frames: ${KV[rx]:-0} delivered (marked)"
+	done
+	pkill -CONT "$daemons"
+}
+
 setup_one() { # SYS SCEN
 	local sys=$1 scen=$2 why
 	if [ -n "${DOWN[$sys]:-}" ]; then
@@ -145,7 +181,11 @@ run_interleaved() {
 	n=${#active[@]}
 	for ((r = 1; r <= RUNS; r++)); do
 		for ((k = 0; k < n; k++)); do
-			measure "${active[(k + r - 1) % n]}" "$scen" "$r"
+			if [ -n "$INSN_FRAMES" ]; then
+				measure_insn "${active[(k + r - 1) % n]}" "$scen" "$r"
+			else
+				measure "${active[(k + r - 1) % n]}" "$scen" "$r"
+			fi
 		done
 	done
 	for sys in "${active[@]}"; do
@@ -383,7 +423,11 @@ main() {
 	sysctl -qw net.core.devconf_inherit_init_net=1
 	sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 
-	emit type=meta kernel="$(uname -r)" cpus="$(nproc)" runs="$RUNS" \
+	if [ -n "$INSN_FRAMES" ] && [ ! -x "$FBMARK" ]; then
+		echo "bench: $FBMARK missing (make bench-insn builds it)"
+		return 1
+	fi
+	emit type=meta kernel="$(uname -r)" cpus="$(nproc)" runs="$RUNS" insn_frames="${INSN_FRAMES:-0}" \
 		duration="$DURATION" f5_flows="$F5_FLOWS" b1_flows="$B1_FLOWS" m1_flows="$M1_FLOWS" \
 		scenarios="$SCENARIOS" systems="$SYSTEMS" frame=64 vlan="$VID"
 

@@ -18,7 +18,9 @@
 # Environment: KDIR (kernel build dir; its kernel is booted), VM_KVER,
 # VM_KERNEL (override the kernel release / image), VM_TIMEOUT (seconds,
 # default 2400), VM_MEM (MiB, default 2048), VM_SMP (default 2),
-# VM_APPEND (extra kernel arguments). The logs of the last run stay in
+# VM_APPEND (extra kernel arguments), VM_PLUGIN (a TCG plugin, "PATH,ARG=..."
+# as for -plugin; TCG then runs all vCPUs in one thread, as the plugin's
+# counters need: make bench-insn). The logs of the last run stay in
 # build/vm/console.log (guest console) and build/vm/out.log (job output).
 # CI and FLOWBR_* variables are passed into the VM.
 
@@ -347,10 +349,13 @@ APPEND="console=ttyS0 panic_on_warn=1 oops=panic panic=-1 log_buf_len=4M"
 APPEND+=" rcupdate.rcu_cpu_stall_timeout=60 mitigations=off"
 [ -z "${VM_APPEND:-}" ] || APPEND+=" $VM_APPEND"
 
-QEMU=(qemu-system-x86_64 -accel tcg -cpu "$VM_CPU" -m "$VM_MEM" -smp "$VM_SMP"
+ACCEL=tcg
+[ -z "${VM_PLUGIN:-}" ] || ACCEL=tcg,thread=single
+QEMU=(qemu-system-x86_64 -accel "$ACCEL" -cpu "$VM_CPU" -m "$VM_MEM" -smp "$VM_SMP"
 	-nodefaults -no-reboot -display none -nic none
 	-kernel "$KERNEL" -initrd "$RUN/initrd.img" -append "$APPEND"
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
+[ -z "${VM_PLUGIN:-}" ] || QEMU+=(-plugin "$VM_PLUGIN")
 
 if [ "$mode" = shell ]; then
 	msg "booting $KVER (TCG, $VM_SMP vCPUs, $VM_MEM MiB): ~10 s; Ctrl-A X kills the VM"
