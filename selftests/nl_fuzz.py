@@ -290,8 +290,6 @@ class Fuzzer:
 
     def value(self, name):
         """A plausible (often valid, sometimes out-of-range) payload."""
-        A = self.A
-        t = A[name]
         if name == "FLOWBR_A_BR_NAME":
             return self.strval(self.rnd.choice(self.fuzz_br) if self.rnd.random() < 0.8
                                else self.ifname())
