@@ -72,7 +72,7 @@ def main(raw_path, marks_path):
           "of %s runs" % (meta.get("kernel", "?"), meta.get("cpus", "?"),
                           meta.get("insn_frames", "?"), meta.get("runs", "?")))
     print()
-    head = "%-28s" % "scenario" + "".join("%-18s" % NAMES[s] for s in systems)
+    head = "%-31s" % "scenario" + "".join("%-18s" % NAMES[s] for s in systems)
     others = [s for s in systems if s != "flowbr"]
     if "flowbr" in systems:
         head += "".join("fb/%-7s" % s for s in others)
@@ -80,7 +80,7 @@ def main(raw_path, marks_path):
     print("-" * len(head))
     med = {}
     for scen in scens:
-        line = "%-28s" % TITLES.get(scen, scen)
+        line = "%-31s" % TITLES.get(scen, scen)
         for s in systems:
             v = per.get((scen, s))
             if not v:
@@ -103,7 +103,7 @@ def main(raw_path, marks_path):
         for scen in scens:
             if (scen, "veth") not in med:
                 continue
-            print("  %-26s" % TITLES.get(scen, scen) + "  ".join(
+            print("  %-29s" % TITLES.get(scen, scen) + "  ".join(
                 "%s +%.0f" % (NAMES[s], med[(scen, s)] - med[(scen, "veth")])
                 for s in systems if s != "veth" and (scen, s) in med))
     if problems:
