@@ -43,6 +43,14 @@ NRCV = {"F4": 8}
 FLOOD_SHARE = 0.01
 
 
+def summary(values):
+    """Median, min, max and spread (max - min) / median in % of @values."""
+    med = statistics.median(values)
+    return {"median": med, "min": min(values), "max": max(values),
+            "spread_pct": round(100.0 * (max(values) - min(values)) / med, 1)
+            if med else None}
+
+
 def load(path):
     recs = []
     with open(path) as f:
@@ -104,11 +112,7 @@ def analyse(recs):
                          {})
             e = {"status": "ok", "runs": [r["pps"] for r in runs]}
             if runs:
-                pps = [r["pps"] for r in runs]
-                med = statistics.median(pps)
-                e.update(median=med, min=min(pps), max=max(pps),
-                         spread_pct=round(100.0 * (max(pps) - min(pps)) /
-                                          med, 1) if med else None,
+                e.update(summary([r["pps"] for r in runs]),
                          sent_pps=statistics.median(
                              [r["sent"] * 1e6 / r["usec"] for r in runs
                               if r.get("usec")]),

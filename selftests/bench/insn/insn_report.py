@@ -16,19 +16,19 @@ left out. Prints a table of the
 medians over runs (spread = (max - min) / median), with ratios flowbr /
 other system (below 1: flowbr executes fewer instructions per frame).
 """
-import json
-import statistics
+import os
 import sys
 
-NAMES = {"veth": "bare veth", "lbr": "Linux bridge", "ovs": "Open vSwitch",
-         "flowbr": "flowbr"}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+from report import NAMES, SYSTEMS, load, summary  # noqa: E402
 TITLES = {"F1": "F1 access -> access", "F2": "F2 access -> trunk (push)",
           "F3": "F3 trunk -> access (pop)",
           "F4": "F4 broadcast (per frame sent)"}
 
 
 def main(raw_path, marks_path):
-    recs = [json.loads(line) for line in open(raw_path) if line.strip()]
+    recs = load(raw_path)
     bursts = [r for r in recs if r.get("type") == "insn"]
     marks = [int(line.split()[-1]) for line in open(marks_path)
              if line.startswith("mark ")]
@@ -64,7 +64,7 @@ def main(raw_path, marks_path):
             (big["insns"] - small["insns"]) / (big["frames"] - small["frames"]))
 
     meta = next((r for r in recs if r.get("type") == "meta"), {})
-    systems = [s for s in ["veth", "lbr", "ovs", "flowbr"]
+    systems = [s for s in SYSTEMS
                if any(k[1] == s for k in per)]
     scens = sorted({k[0] for k in per})
     print("flowbr bench-insn: kernel %s, %s vCPUs (one TCG thread), %s frames "
@@ -86,9 +86,10 @@ def main(raw_path, marks_path):
             if not v:
                 line += "%-18s" % "-"
                 continue
-            m = statistics.median(v)
-            med[(scen, s)] = m
-            line += "%-18s" % ("%.0f ±%.1f%%" % (m, 100.0 * (max(v) - min(v)) / m))
+            st = summary(v)
+            med[(scen, s)] = st["median"]
+            line += "%-18s" % ("%.0f ±%.1f%%" % (st["median"],
+                                                 st["spread_pct"] or 0))
         if "flowbr" in systems:
             for s in others:
                 if (scen, "flowbr") in med and (scen, s) in med:
