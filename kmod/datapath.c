@@ -39,6 +39,22 @@ static void flowbr_port_count_tx(struct flowbr_port *port, unsigned int len)
 	u64_stats_update_end(&s->syncp);
 }
 
+static void flowbr_flow_hit(struct flowbr_flow *flow, unsigned int len)
+{
+	struct flowbr_pcpu_flow_stats *s = this_cpu_ptr(flow->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	s->packets++;
+	s->bytes += len;
+	u64_stats_update_end(&s->syncp);
+	/*
+	 * Avoid dirtying the cache line again within a jiffy. Bit 0 is set so
+	 * that 0 means "never hit on this CPU" (jiffies itself passes 0).
+	 */
+	if (READ_ONCE(s->used) != (jiffies | 1))
+		WRITE_ONCE(s->used, jiffies | 1);
+}
+
 /* Would this frame fit the port's MTU (a tag in the payload is allowed)? */
 static bool flowbr_fits_mtu(const struct net_device *dev,
 			    const struct sk_buff *skb)
@@ -67,6 +83,20 @@ static bool flowbr_port_usable(struct flowbr_port *port)
 		return true;
 	flowbr_port_count_drop(port, FLOWBR_DROP_DOWN);
 	return false;
+}
+
+/* Transmit (netdev port) or deliver to the host (internal port). */
+static int flowbr_port_output(struct flowbr_port *port, struct sk_buff *skb)
+{
+	skb_dst_drop(skb);
+	nf_reset_ct(skb);
+	skb->dev = port->dev;
+	if (port->type == FLOWBR_PORT_INTERNAL) {
+		flowbr_internal_receive(port, skb);
+		return 0;
+	}
+	skb_forward_csum(skb);
+	return dev_queue_xmit(skb) == NET_XMIT_SUCCESS ? 0 : -ENOBUFS;
 }
 
 /* Send one skb out of @port (usable); consumes it. */
@@ -196,8 +226,9 @@ void flowbr_dp_miss_policy(struct flowbr_bridge *br, struct flowbr_port *in,
  * A classified frame: look it up and act on it. @from_agent frames
  * (PACKET_EXECUTE without actions) are never upcalled again.
  */
-void flowbr_dp_process(struct flowbr_port *in, struct sk_buff *skb,
-		       const struct flowbr_ingress *ing, bool from_agent)
+static __always_inline void
+__flowbr_dp_process(struct flowbr_port *in, struct sk_buff *skb,
+		    const struct flowbr_ingress *ing, bool from_agent)
 {
 	struct flowbr_bridge *br = in->br;
 	struct flowbr_actions *acts;
@@ -228,8 +259,15 @@ void flowbr_dp_process(struct flowbr_port *in, struct sk_buff *skb,
 	flowbr_upcall(br, in, skb, &key, ing);
 }
 
+void flowbr_dp_process(struct flowbr_port *in, struct sk_buff *skb,
+		       const struct flowbr_ingress *ing, bool from_agent)
+{
+	__flowbr_dp_process(in, skb, ing, from_agent);
+}
+
 /* Entry point of every frame a port receives. */
-void flowbr_dp_receive(struct flowbr_port *in, struct sk_buff *skb)
+static __always_inline void __flowbr_dp_receive(struct flowbr_port *in,
+						struct sk_buff *skb)
 {
 	struct flowbr_ingress ing;
 	enum flowbr_drop_reason reason;
@@ -247,5 +285,34 @@ void flowbr_dp_receive(struct flowbr_port *in, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
-	flowbr_dp_process(in, skb, &ing, false);
+	__flowbr_dp_process(in, skb, &ing, false);
+}
+
+/* A frame an internal port's host side transmitted. */
+void flowbr_dp_receive(struct flowbr_port *in, struct sk_buff *skb)
+{
+	__flowbr_dp_receive(in, skb);
+}
+
+/* The rx_handler of netdev ports: a frame a port received. */
+rx_handler_result_t flowbr_handle_frame(struct sk_buff **pskb)
+{
+	struct sk_buff *skb = *pskb;
+	struct flowbr_port *port;
+
+	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
+		return RX_HANDLER_PASS;
+	/* Link-local control frames (STP, LACP, LLDP) belong to the host. */
+	if (unlikely(is_link_local_ether_addr(eth_hdr(skb)->h_dest)))
+		return RX_HANDLER_PASS;
+
+	port = rcu_dereference(skb->dev->rx_handler_data);
+	skb = skb_share_check(skb, GFP_ATOMIC);
+	if (unlikely(!skb))
+		return RX_HANDLER_CONSUMED;
+	/* eth_type_trans() pulled the header just before: it is there. */
+	__skb_push(skb, ETH_HLEN);
+	skb_postpush_rcsum(skb, skb->data, ETH_HLEN);
+	__flowbr_dp_receive(port, skb);
+	return RX_HANDLER_CONSUMED;
 }

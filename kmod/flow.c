@@ -8,13 +8,6 @@
 
 static struct kmem_cache *flowbr_flow_cache;
 
-static const struct rhashtable_params flowbr_flow_params = {
-	.key_len = sizeof(struct flowbr_key),
-	.key_offset = offsetof(struct flowbr_flow, key),
-	.head_offset = offsetof(struct flowbr_flow, node),
-	.automatic_shrinking = true,
-};
-
 int flowbr_flow_cache_init(void)
 {
 	/*
@@ -40,12 +33,6 @@ int flowbr_flows_init(struct flowbr_bridge *br)
 	atomic_set(&br->flow_count, 0);
 	atomic_set(&br->flow_seq, 1);
 	return rhashtable_init(&br->flows, &flowbr_flow_params);
-}
-
-struct flowbr_flow *flowbr_flow_lookup(struct flowbr_bridge *br,
-				       const struct flowbr_key *key)
-{
-	return rhashtable_lookup(&br->flows, key, flowbr_flow_params);
 }
 
 struct flowbr_flow *flowbr_flow_alloc(const struct flowbr_key *key,
@@ -255,20 +242,13 @@ void flowbr_flows_destroy(struct flowbr_bridge *br)
 	rhashtable_free_and_destroy(&br->flows, flowbr_flow_destroy_one, NULL);
 }
 
-void flowbr_flow_hit(struct flowbr_flow *flow, unsigned int len)
+/* The later of @last and the last hit recorded in @s. */
+static unsigned long flowbr_flow_used_on(const struct flowbr_pcpu_flow_stats *s,
+					 unsigned long last)
 {
-	struct flowbr_pcpu_flow_stats *s = this_cpu_ptr(flow->stats);
+	unsigned long u = READ_ONCE(s->used);
 
-	u64_stats_update_begin(&s->syncp);
-	s->packets++;
-	s->bytes += len;
-	u64_stats_update_end(&s->syncp);
-	/*
-	 * Avoid dirtying the cache line again within a jiffy. Bit 0 is set so
-	 * that 0 means "never hit on this CPU" (jiffies itself passes 0).
-	 */
-	if (READ_ONCE(s->used) != (jiffies | 1))
-		WRITE_ONCE(s->used, jiffies | 1);
+	return u && time_after(u, last) ? u : last;
 }
 
 void flowbr_flow_get_stats(const struct flowbr_flow *flow, u64 *packets,
@@ -282,7 +262,6 @@ void flowbr_flow_get_stats(const struct flowbr_flow *flow, u64 *packets,
 	for_each_possible_cpu(cpu) {
 		const struct flowbr_pcpu_flow_stats *s = per_cpu_ptr(flow->stats, cpu);
 		unsigned int start;
-		unsigned long u;
 		u64 p, b;
 
 		do {
@@ -292,9 +271,7 @@ void flowbr_flow_get_stats(const struct flowbr_flow *flow, u64 *packets,
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		*packets += p;
 		*bytes += b;
-		u = READ_ONCE(s->used);
-		if (u && time_after(u, last))
-			last = u;
+		last = flowbr_flow_used_on(s, last);
 	}
 	*used = last;
 }
@@ -305,13 +282,10 @@ void flowbr_flow_get_stats(const struct flowbr_flow *flow, u64 *packets,
  */
 unsigned long flowbr_flow_used(const struct flowbr_flow *flow)
 {
-	unsigned long last = flow->created, u;
+	unsigned long last = flow->created;
 	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		u = READ_ONCE(per_cpu_ptr(flow->stats, cpu)->used);
-		if (u && time_after(u, last))
-			last = u;
-	}
+	for_each_possible_cpu(cpu)
+		last = flowbr_flow_used_on(per_cpu_ptr(flow->stats, cpu), last);
 	return last;
 }

@@ -18,6 +18,7 @@
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
 #include <linux/if_vlan.h>
+#include <linux/jhash.h>
 #include <linux/netdevice.h>
 #include <linux/rhashtable.h>
 #include <linux/skbuff.h>
@@ -122,6 +123,37 @@ struct flowbr_flow {
 	struct flowbr_pcpu_flow_stats __percpu *stats;
 	unsigned long created;
 	struct rcu_head rcu;
+};
+
+/*
+ * The flow table's parameters live here so that the packet path's lookup
+ * is inlined with them: a hash of the key's five words and a word-wise
+ * comparison, instead of calls to a generic hash and to memcmp().
+ */
+static_assert(sizeof(struct flowbr_key) == 5 * sizeof(u32));
+
+static inline u32 flowbr_key_hash(const void *data, u32 len, u32 seed)
+{
+	return jhash2(data, sizeof(struct flowbr_key) / sizeof(u32), seed);
+}
+
+static inline int flowbr_key_cmp(struct rhashtable_compare_arg *arg,
+				 const void *obj)
+{
+	const u32 *a = arg->key;
+	const u32 *b = (const u32 *)&((const struct flowbr_flow *)obj)->key;
+
+	return (a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) |
+	       (a[3] ^ b[3]) | (a[4] ^ b[4]);
+}
+
+static const struct rhashtable_params flowbr_flow_params = {
+	.key_len = sizeof(struct flowbr_key),
+	.key_offset = offsetof(struct flowbr_flow, key),
+	.head_offset = offsetof(struct flowbr_flow, node),
+	.hashfn = flowbr_key_hash,
+	.obj_cmpfn = flowbr_key_cmp,
+	.automatic_shrinking = true,
 };
 
 /* ---- upcalls ---- */
@@ -252,8 +284,12 @@ int flowbr_flow_cache_init(void);
 void flowbr_flow_cache_exit(void);
 int flowbr_flows_init(struct flowbr_bridge *br);
 void flowbr_flows_destroy(struct flowbr_bridge *br);
-struct flowbr_flow *flowbr_flow_lookup(struct flowbr_bridge *br,
-				       const struct flowbr_key *key);
+/* Under RCU: the packet path's lookup. */
+static __always_inline struct flowbr_flow *
+flowbr_flow_lookup(struct flowbr_bridge *br, const struct flowbr_key *key)
+{
+	return rhashtable_lookup(&br->flows, key, flowbr_flow_params);
+}
 struct flowbr_flow *flowbr_flow_alloc(const struct flowbr_key *key,
 				      struct flowbr_actions *acts);
 void flowbr_flow_free(struct flowbr_flow *flow);
@@ -274,7 +310,6 @@ unsigned int flowbr_flow_flush(struct flowbr_bridge *br,
 void flowbr_flow_get_stats(const struct flowbr_flow *flow, u64 *packets,
 			   u64 *bytes, unsigned long *used);
 unsigned long flowbr_flow_used(const struct flowbr_flow *flow);
-void flowbr_flow_hit(struct flowbr_flow *flow, unsigned int len);
 static inline void flowbr_flow_changed(struct flowbr_bridge *br)
 {
 	atomic_inc(&br->flow_seq);
@@ -282,6 +317,7 @@ static inline void flowbr_flow_changed(struct flowbr_bridge *br)
 
 /* datapath.c */
 void flowbr_dp_receive(struct flowbr_port *in, struct sk_buff *skb);
+rx_handler_result_t flowbr_handle_frame(struct sk_buff **pskb);
 void flowbr_dp_execute(struct flowbr_bridge *br, struct sk_buff *skb,
 		       const struct flowbr_actions *acts, u16 in_port,
 		       u16 prio);
@@ -341,7 +377,6 @@ struct flowbr_port *flowbr_port_find(struct flowbr_bridge *br,
 struct flowbr_port *flowbr_port_from_dev(const struct net_device *dev);
 void flowbr_port_set_vlan(struct flowbr_port *port,
 			  struct flowbr_vlan_cfg *cfg);
-int flowbr_port_output(struct flowbr_port *port, struct sk_buff *skb);
 int flowbr_notifier_register(void);
 void flowbr_notifier_unregister(void);
 

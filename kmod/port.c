@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Ports: common life cycle, "netdev" ports (an existing Ethernet device
- * attached with an rx_handler) and the netdev notifier that removes a port
- * whose device goes away.
+ * attached with an rx_handler, flowbr_handle_frame() in datapath.c) and
+ * the netdev notifier that removes a port whose device goes away.
  */
 #include "flowbr.h"
 
@@ -119,26 +119,6 @@ static void flowbr_port_unlink(struct flowbr_port *port)
 		br->recent[br->recent_next].freed = jiffies ?: 1;
 		br->recent_next = (br->recent_next + 1) % FLOWBR_RECENT_PORTS;
 	}
-}
-
-static rx_handler_result_t flowbr_handle_frame(struct sk_buff **pskb)
-{
-	struct sk_buff *skb = *pskb;
-	struct flowbr_port *port;
-
-	if (unlikely(skb->pkt_type == PACKET_LOOPBACK))
-		return RX_HANDLER_PASS;
-	/* Link-local control frames (STP, LACP, LLDP) belong to the host. */
-	if (unlikely(is_link_local_ether_addr(eth_hdr(skb)->h_dest)))
-		return RX_HANDLER_PASS;
-
-	port = rcu_dereference(skb->dev->rx_handler_data);
-	skb = skb_share_check(skb, GFP_ATOMIC);
-	if (unlikely(!skb))
-		return RX_HANDLER_CONSUMED;
-	skb_push_rcsum(skb, ETH_HLEN);
-	flowbr_dp_receive(port, skb);
-	return RX_HANDLER_CONSUMED;
 }
 
 struct flowbr_port *flowbr_port_from_dev(const struct net_device *dev)
@@ -289,20 +269,6 @@ void flowbr_port_set_vlan(struct flowbr_port *port,
 	kfree_rcu(old, rcu);
 	n = flowbr_flow_flush(port->br, &f);
 	flowbr_flush_notify(port->br, &f, n);
-}
-
-/* Transmit (netdev port) or deliver to the host (internal port). */
-int flowbr_port_output(struct flowbr_port *port, struct sk_buff *skb)
-{
-	skb_dst_drop(skb);
-	nf_reset_ct(skb);
-	skb->dev = port->dev;
-	if (port->type == FLOWBR_PORT_INTERNAL) {
-		flowbr_internal_receive(port, skb);
-		return 0;
-	}
-	skb_forward_csum(skb);
-	return dev_queue_xmit(skb) == NET_XMIT_SUCCESS ? 0 : -ENOBUFS;
 }
 
 static int flowbr_netdev_event(struct notifier_block *nb,
