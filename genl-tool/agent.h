@@ -202,9 +202,9 @@ struct agent_br {
 	struct pend pend;
 	bool registered;
 	/* Revalidator state (agent_reval.c): when the last complete pass
-	 * (every flow read, not only idle ones) started, and the MAC table
-	 * generation it saw. */
-	bool reval_full_done;
+	 * (every flow read, not only idle ones) started, 0 if none has
+	 * completed since the last failed one, and the MAC table generation
+	 * it started from. */
 	uint64_t reval_full_ms;
 	uint64_t reval_fdb_gen;
 };

@@ -59,6 +59,7 @@ struct pass_ctx {
 	bool again;		/* learned something that needs another pass */
 	bool gone;		/* the bridge went away */
 	bool full;		/* reading every flow, not only idle ones */
+	uint64_t fdb_gen;	/* the MAC table generation a full pass saw */
 };
 
 static struct {
@@ -291,15 +292,16 @@ static void queue_op(struct pass_ctx *c, const struct op *op)
  * Must this pass read every flow of @br (lock held)? See the top of the
  * file. If so, remember the MAC table generation it starts from.
  */
-static bool want_full(struct agent_br *br, uint64_t start)
+static bool want_full(struct pass_ctx *c, struct agent_br *br,
+		      uint64_t start)
 {
-	bool full = R.kicked || !br->reval_full_done ||
+	bool full = R.kicked || !br->reval_full_ms ||
 		    !(agent.features & FLOWBR_F_DUMP_IDLE) ||
 		    br->fdb.gen != br->reval_fdb_gen ||
 		    start - br->reval_full_ms >= agent.cfg.mac_aging_ms / 4;
 
 	if (full)
-		br->reval_fdb_gen = br->fdb.gen;
+		c->fdb_gen = br->fdb.gen;
 	return full;
 }
 
@@ -317,7 +319,7 @@ static void pass_bridge(uint32_t ifindex, uint64_t start)
 	c->gone = false;
 	agent_lock();
 	br = br_find(ifindex);
-	c->full = !br || want_full(br, start);
+	c->full = !br || want_full(c, br, start);
 	agent_unlock();
 	nlh = fbnl_req(&R.dump, FLOWBR_CMD_FLOW_GET, NLM_F_DUMP);
 	mnl_attr_put_u32(nlh, FLOWBR_A_BR_IFINDEX, ifindex);
@@ -349,10 +351,10 @@ static void pass_bridge(uint32_t ifindex, uint64_t start)
 	br = br_find(ifindex);
 	if (br && !err && !R.dump.dump_intr) {
 		pend_expire(&br->pend, start);
-		br->reval_full_done = true;
 		br->reval_full_ms = start;
+		br->reval_fdb_gen = c->fdb_gen;
 	} else if (br) {
-		br->reval_full_done = false;	/* the next pass reads all again */
+		br->reval_full_ms = 0;	/* the next pass reads all again */
 	}
 	agent_unlock();
 }
