@@ -204,9 +204,10 @@ struct agent_br {
 	/* Revalidator state (agent_reval.c): when the last complete pass
 	 * (every flow read, not only idle ones) started, 0 if none has
 	 * completed since the last failed one, and the MAC table generation
-	 * it started from. */
+	 * and count of other clients' flow changes it started from. */
 	uint64_t reval_full_ms;
 	uint64_t reval_fdb_gen;
+	uint32_t reval_external;
 };
 
 /* What a flow for a key should do. */
@@ -286,6 +287,7 @@ bool put_flow_new(struct batch *b, uint32_t br_ifindex,
 bool put_execute(struct batch *b, uint32_t br_ifindex, uint32_t in_port,
 		 const void *pkt, size_t len, const struct fb_output *acts,
 		 size_t n);
+bool put_agent_mark(struct nlmsghdr *nlh, size_t room);
 bool put_flush(struct batch *b, uint32_t br_ifindex, int vlan,
 	       const uint8_t *mac);
 bool put_flow_del(struct batch *b, uint32_t br_ifindex,

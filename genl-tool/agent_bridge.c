@@ -323,6 +323,7 @@ static int flush_all(struct fbnl *req, uint32_t ifindex)
 	struct nlmsghdr *nlh = fbnl_req(req, FLOWBR_CMD_FLOW_FLUSH, 0);
 
 	mnl_attr_put_u32(nlh, FLOWBR_A_BR_IFINDEX, ifindex);
+	put_agent_mark(nlh, FBNL_TX_SIZE);
 	return fbnl_talk(req, nlh, NULL, NULL);
 }
 

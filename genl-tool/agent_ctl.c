@@ -144,6 +144,7 @@ static void do_fdb_flush(struct sbuf *out, const char *name)
 	}
 	nlh = fbnl_req(&C.nl, FLOWBR_CMD_FLOW_FLUSH, 0);
 	mnl_attr_put_u32(nlh, FLOWBR_A_BR_IFINDEX, br->ifindex);
+	put_agent_mark(nlh, FBNL_TX_SIZE);
 	err = fbnl_talk(&C.nl, nlh, flush_cb, &r);
 	if (!err) {
 		macs = fdb_flush(&br->fdb);

@@ -62,6 +62,7 @@
 	X(event_overruns, "event socket overruns (full resyncs)")	\
 	X(upcalls_shed, "upcalls dropped: the agent's port queues were full")\
 	X(upcall_queue_max, "most upcalls waiting in a handler's port queues")\
-	X(reval_idle_dumps, "flow dumps that read only the idle flows")
+	X(reval_idle_dumps, "flow dumps that read only the idle flows")	\
+	X(reval_external, "complete passes because another client changed flows")
 
 #endif /* FLOWBR_AGENT_PROTO_H */

@@ -30,8 +30,10 @@
  * Otherwise it asks the kernel for the flows idle for max_idle only
  * (FLOWBR_A_FLOW_IDLE_MIN) and deletes those: with 100000 busy flows that
  * is a walk in the kernel, not 100000 flows copied to us and parsed.
- * Flows changed by another netlink client are seen at the next complete
- * pass; SIGHUP asks for one at once.
+ * Flows changed by another netlink client (`flowbr add-flow`, a script)
+ * are not ours to know about: the kernel counts such changes per bridge
+ * (FLOWBR_A_BR_FLOW_EXTERNAL, ours carry FLOWBR_A_AGENT), and a pass that
+ * sees the count moved since the last complete pass is a complete one.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -60,6 +62,8 @@ struct pass_ctx {
 	bool gone;		/* the bridge went away */
 	bool full;		/* reading every flow, not only idle ones */
 	uint64_t fdb_gen;	/* the MAC table generation a full pass saw */
+	uint32_t external;	/* the bridge's count of others' flow changes */
+	bool has_external;	/* ... if the kernel gave it */
 };
 
 static struct {
@@ -295,14 +299,46 @@ static void queue_op(struct pass_ctx *c, const struct op *op)
 static bool want_full(struct pass_ctx *c, struct agent_br *br,
 		      uint64_t start)
 {
+	bool external = c->has_external && c->external != br->reval_external;
 	bool full = R.kicked || !br->reval_full_ms ||
 		    !(agent.features & FLOWBR_F_DUMP_IDLE) ||
 		    br->fdb.gen != br->reval_fdb_gen ||
 		    start - br->reval_full_ms >= agent.cfg.mac_aging_ms / 4;
 
+	if (!full && external) {
+		STAT_INC(reval_external);
+		full = true;
+	}
 	if (full)
 		c->fdb_gen = br->fdb.gen;
 	return full;
+}
+
+static int external_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[FLOWBR_A_MAX + 1];
+	struct pass_ctx *c = data;
+
+	if (fbnl_parse(nlh, tb, FLOWBR_A_MAX) == 0 &&
+	    fbnl_get_u32(tb[FLOWBR_A_BR_FLOW_EXTERNAL], &c->external))
+		c->has_external = true;
+	return MNL_CB_OK;
+}
+
+/*
+ * Read the bridge's count of flow changes made by other clients, before
+ * the dump: a change made during the pass moves it for the next one.
+ */
+static void read_external(struct pass_ctx *c)
+{
+	struct nlmsghdr *nlh;
+
+	c->has_external = false;
+	if (!(agent.features & FLOWBR_F_FLOW_EXTERNAL))
+		return;
+	nlh = fbnl_req(&R.dump, FLOWBR_CMD_BR_GET, 0);
+	mnl_attr_put_u32(nlh, FLOWBR_A_BR_IFINDEX, c->ifindex);
+	fbnl_talk(&R.dump, nlh, external_cb, c);
 }
 
 static void pass_bridge(uint32_t ifindex, uint64_t start)
@@ -317,6 +353,7 @@ static void pass_bridge(uint32_t ifindex, uint64_t start)
 	c->now = now_ms();
 	c->n = 0;
 	c->gone = false;
+	read_external(c);
 	agent_lock();
 	br = br_find(ifindex);
 	c->full = !br || want_full(c, br, start);
@@ -353,6 +390,8 @@ static void pass_bridge(uint32_t ifindex, uint64_t start)
 		pend_expire(&br->pend, start);
 		br->reval_full_ms = start;
 		br->reval_fdb_gen = c->fdb_gen;
+		if (c->has_external)
+			br->reval_external = c->external;
 	} else if (br) {
 		br->reval_full_ms = 0;	/* the next pass reads all again */
 	}

@@ -197,6 +197,21 @@ static bool put_br(struct nlmsghdr *nlh, size_t room, uint32_t ifindex)
 	return mnl_attr_put_u32_check(nlh, room, FLOWBR_A_BR_IFINDEX, ifindex);
 }
 
+/*
+ * The agent's flow changes carry FLOWBR_A_AGENT, so that the kernel counts
+ * only other clients' changes in FLOWBR_A_BR_FLOW_EXTERNAL (agent_reval.c).
+ */
+bool put_agent_mark(struct nlmsghdr *nlh, size_t room)
+{
+	return !(agent.features & FLOWBR_F_FLOW_EXTERNAL) ||
+	       mnl_attr_put_check(nlh, room, FLOWBR_A_AGENT, 0, NULL);
+}
+
+static bool put_flow_br(struct nlmsghdr *nlh, size_t room, uint32_t ifindex)
+{
+	return put_br(nlh, room, ifindex) && put_agent_mark(nlh, room);
+}
+
 bool put_flow_new(struct batch *b, uint32_t br_ifindex,
 		  const struct fb_key *key, const struct fb_output *acts,
 		  size_t n)
@@ -204,7 +219,7 @@ bool put_flow_new(struct batch *b, uint32_t br_ifindex,
 	struct nlmsghdr *nlh = batch_start(b, FLOWBR_CMD_FLOW_NEW, OP_FLOW_NEW,
 					   64 + n * 32);
 
-	if (!nlh || !put_br(nlh, batch_room(b), br_ifindex) ||
+	if (!nlh || !put_flow_br(nlh, batch_room(b), br_ifindex) ||
 	    !fb_put_key(nlh, batch_room(b), key) ||
 	    !fb_put_actions(nlh, batch_room(b), acts, n))
 		return false;
@@ -242,7 +257,7 @@ bool put_flush(struct batch *b, uint32_t br_ifindex, int vlan,
 	struct nlmsghdr *nlh = batch_start(b, FLOWBR_CMD_FLOW_FLUSH, OP_FLUSH,
 					   64);
 
-	if (!nlh || !put_br(nlh, batch_room(b), br_ifindex))
+	if (!nlh || !put_flow_br(nlh, batch_room(b), br_ifindex))
 		return false;
 	if (vlan >= 0 &&
 	    !mnl_attr_put_u16_check(nlh, batch_room(b), FLOWBR_A_VLAN, vlan))
@@ -260,7 +275,7 @@ bool put_flow_del(struct batch *b, uint32_t br_ifindex,
 	struct nlmsghdr *nlh = batch_start(b, FLOWBR_CMD_FLOW_DEL, OP_FLOW_DEL,
 					   64);
 
-	if (!nlh || !put_br(nlh, batch_room(b), br_ifindex) ||
+	if (!nlh || !put_flow_br(nlh, batch_room(b), br_ifindex) ||
 	    !fb_put_key(nlh, batch_room(b), key))
 		return false;
 	batch_commit(b, nlh);

@@ -34,6 +34,7 @@ static void json_bridge(struct cli *c, const struct fb_br *br,
 	json_u64(j, "upcall_queue", br->upcall_queue);
 	json_u64(j, "upcall_rate", br->upcall_rate);
 	json_u64(j, "flow_count", br->flow_count);
+	json_u64(j, "flow_external", br->flow_external);
 	json_arr_open(j, "upcall_pids");
 	for (i = 0; i < br->n_pids; i++)
 		json_u64(j, NULL, br->pids[i]);

@@ -25,7 +25,8 @@ static void text_bridge(const struct fb_br *br)
 {
 	unsigned int i;
 
-	printf("bridge %s: flow_count=%u", br->name, br->flow_count);
+	printf("bridge %s: flow_count=%u flow_external=%u", br->name,
+	       br->flow_count, br->flow_external);
 	for (i = FLOWBR_BR_STATS_HIT; i <= FLOWBR_BR_STATS_MAX; i++)
 		printf(" %s=%" PRIu64, fb_br_stat_name(i), br->stats[i]);
 	printf("\n");
@@ -60,6 +61,7 @@ static void json_stats(struct cli *c, const struct fb_br *br,
 	for (i = FLOWBR_BR_STATS_HIT; i <= FLOWBR_BR_STATS_MAX; i++)
 		json_u64(j, fb_br_stat_name(i), br->stats[i]);
 	json_u64(j, "flow_count", br->flow_count);
+	json_u64(j, "flow_external", br->flow_external);
 	json_obj_close(j);
 	json_arr_open(j, "ports");
 	for (k = 0; k < n; k++) {

@@ -42,6 +42,7 @@ static const char *const feature_names[] = {
 	"miss_flood",		/* FLOWBR_F_MISS_FLOOD */
 	"events",		/* FLOWBR_F_EVENTS */
 	"dump_idle",		/* FLOWBR_F_DUMP_IDLE */
+	"flow_external",	/* FLOWBR_F_FLOW_EXTERNAL */
 };
 
 const char *fb_br_stat_name(unsigned int stat)
@@ -143,6 +144,7 @@ int fb_parse_br(const struct nlmsghdr *nlh, struct fb_br *br)
 	fbnl_get_u32(tb[FLOWBR_A_BR_UPCALL_QUEUE], &br->upcall_queue);
 	fbnl_get_u32(tb[FLOWBR_A_BR_UPCALL_RATE], &br->upcall_rate);
 	fbnl_get_u32(tb[FLOWBR_A_BR_FLOW_COUNT], &br->flow_count);
+	fbnl_get_u32(tb[FLOWBR_A_BR_FLOW_EXTERNAL], &br->flow_external);
 
 	a = tb[FLOWBR_A_BR_UPCALL_PIDS];
 	if (a && mnl_attr_get_payload_len(a) >= sizeof(uint32_t)) {
@@ -341,7 +343,8 @@ static const char *const top_names[] = {
 	NAME(FLOWBR_A_ACTIONS), NAME(FLOWBR_A_FLOW_STATS),
 	NAME(FLOWBR_A_PACKET), NAME(FLOWBR_A_VLAN), NAME(FLOWBR_A_MAC),
 	NAME(FLOWBR_A_PORT_UPCALLS), NAME(FLOWBR_A_PORT_UPCALLS_LOST),
-	NAME(FLOWBR_A_FLOW_IDLE_MIN),
+	NAME(FLOWBR_A_FLOW_IDLE_MIN), NAME(FLOWBR_A_AGENT),
+	NAME(FLOWBR_A_BR_FLOW_EXTERNAL),
 };
 static const char *const key_names[] = {
 	NAME(FLOWBR_KEY_IN_PORT), NAME(FLOWBR_KEY_VLAN),

@@ -40,6 +40,7 @@ struct fb_br {
 	uint32_t upcall_queue;
 	uint32_t upcall_rate;
 	uint32_t flow_count;
+	uint32_t flow_external;	/* flow changes not made by an agent */
 	uint32_t *pids;		/* malloc'ed, n_pids entries */
 	size_t n_pids;
 	bool has_stats;

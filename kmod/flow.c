@@ -32,6 +32,7 @@ int flowbr_flows_init(struct flowbr_bridge *br)
 	mutex_init(&br->flow_lock);
 	atomic_set(&br->flow_count, 0);
 	atomic_set(&br->flow_seq, 1);
+	atomic_set(&br->flow_external, 0);
 	return rhashtable_init(&br->flows, &flowbr_flow_params);
 }
 

@@ -230,6 +230,7 @@ struct flowbr_bridge {
 	struct mutex flow_lock;
 	atomic_t flow_count;
 	atomic_t flow_seq;		/* bumped on every change: dump check */
+	atomic_t flow_external;		/* changes not from the agent */
 
 	struct flowbr_handlers __rcu *handlers;
 	spinlock_t handlers_lock;
@@ -313,6 +314,14 @@ unsigned long flowbr_flow_used(const struct flowbr_flow *flow);
 static inline void flowbr_flow_changed(struct flowbr_bridge *br)
 {
 	atomic_inc(&br->flow_seq);
+}
+
+/* A flow command changed flows: count it unless the agent sent it. */
+static inline void flowbr_flow_cmd_done(struct flowbr_bridge *br,
+					const struct genl_info *info)
+{
+	if (!info->attrs[FLOWBR_A_AGENT])
+		atomic_inc(&br->flow_external);
 }
 
 /* datapath.c */

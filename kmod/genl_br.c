@@ -62,7 +62,7 @@ static int flowbr_br_put_stats(struct sk_buff *skb, struct flowbr_bridge *br)
 static size_t flowbr_br_msg_size(void)
 {
 	return nla_total_size(IFNAMSIZ) +			/* BR_NAME */
-	       5 * nla_total_size(sizeof(u32)) +	/* IFINDEX ... FLOW_COUNT */
+	       6 * nla_total_size(sizeof(u32)) +	/* IFINDEX ... FLOW_EXTERNAL */
 	       nla_total_size(sizeof(u8)) +		/* MISS_POLICY */
 	       nla_total_size(0) +			/* BR_STATS */
 	       FLOWBR_BR_STATS_MAX * nla_total_size_64bit(sizeof(u64)) +
@@ -91,6 +91,8 @@ int flowbr_br_fill(struct sk_buff *skb, struct flowbr_bridge *br, u32 portid,
 				br->upcall_rate) ||
 		    nla_put_u32(skb, FLOWBR_A_BR_FLOW_COUNT,
 				atomic_read(&br->flow_count)) ||
+		    nla_put_u32(skb, FLOWBR_A_BR_FLOW_EXTERNAL,
+				atomic_read(&br->flow_external)) ||
 		    flowbr_br_put_stats(skb, br))
 			goto cancel;
 		rcu_read_lock();

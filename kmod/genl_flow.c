@@ -304,6 +304,7 @@ int flowbr_cmd_flow_new(struct sk_buff *skb, struct genl_info *info)
 	}
 	if (old)
 		kfree_rcu(old, rcu);
+	flowbr_flow_cmd_done(br, info);
 	return 0;
 }
 
@@ -323,6 +324,7 @@ int flowbr_cmd_flow_del(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "No flow with this key");
 		return -ENOENT;
 	}
+	flowbr_flow_cmd_done(br, info);
 	/*
 	 * The reply carries the final counters; a failed reply is not fatal.
 	 * The flow is unlinked: no writer can replace its actions any more.
@@ -545,6 +547,8 @@ int flowbr_cmd_flow_flush(struct sk_buff *skb, struct genl_info *info)
 
 	n = flowbr_flow_flush(br, &f);
 	flowbr_flush_notify(br, &f, n);
+	if (n)
+		flowbr_flow_cmd_done(br, info);
 
 	hdr = flowbr_genl_put(msg, info->snd_portid, info->snd_seq, 0,
 			      FLOWBR_CMD_FLOW_FLUSH);

@@ -55,15 +55,6 @@ fl() {
 	echo "in_port=$1,vlan=$2,dl_src=$3,dl_dst=$4"
 }
 
-# nlreq CMD [ATTR=TYPE:VALUE...]: one raw flowbr request through
-# fb_nlreq.py (see its header); on an error it prints "Error: EXTACK
-# (errno N: TEXT)" on stderr and exits 1.
-NLREQ=$SELFTEST_DIR/fb_nlreq.py
-
-nlreq() {
-	python3 -I -S "$NLREQ" "$UAPI_H" "$@"
-}
-
 # state: what a refused request must not change (the flows without their
 # idle/age times).
 state() {

@@ -312,6 +312,46 @@ test_flush() {
 	flush "$BR" 0
 }
 
+flow_external() {
+	flowbr -j show "$BR" | jval 0.flow_external
+}
+
+# The kernel counts the flow changes not marked as the agent's own
+# (FLOWBR_A_AGENT): flowbrd revalidates every flow when it moves.
+test_external() {
+	local e0 k kk
+	k=$(fl 1 100 "$MAC_A" 02:00:00:09:5f:10)
+	kk="1,100,$MAC_A,02:00:00:09:5f:10"
+	check_contains "$(flowbr version)" flow_external "flowbr version's features"
+	e0=$(flow_external)
+	check flowbr add-flow "$BR" "$k" actions=2
+	check_eq "$(flow_external)" $((e0 + 1)) "flow_external after add-flow"
+	check flowbr add-flow "$BR" "$k" actions=2,3
+	check_eq "$(flow_external)" $((e0 + 2)) "flow_external after replacing the flow"
+	check flowbr del-flow "$BR" "$k"
+	check_eq "$(flow_external)" $((e0 + 3)) "flow_external after del-flow"
+	if flowbr del-flow "$BR" "$k" 2>/dev/null; then
+		fail "del-flow of a missing flow succeeded"
+	fi
+	flush "$BR" "mac=02:00:00:09:5f:10" 0
+	check_eq "$(flow_external)" $((e0 + 3)) "flow_external after a failed del-flow and an empty flush"
+	# The agent's own changes.
+	check nlreq FLOW_NEW BR_NAME=str:"$BR" KEY=key:"$kk" ACTIONS=out:2 AGENT=flag:
+	check_eq "$(flow_get "$BR" "$k" actions)" '[{"port": 2}]' "actions of the flow added with AGENT"
+	check_eq "$(flow_external)" $((e0 + 3)) "flow_external after FLOW_NEW with AGENT"
+	check nlreq FLOW_DEL BR_NAME=str:"$BR" KEY=key:"$kk" AGENT=flag:
+	check_eq "$(flow_external)" $((e0 + 3)) "flow_external after FLOW_DEL with AGENT"
+	check nlreq FLOW_NEW BR_NAME=str:"$BR" KEY=key:"$kk" ACTIONS=out:2 AGENT=flag:
+	check nlreq FLOW_FLUSH BR_NAME=str:"$BR" MAC=hex:020000095f10 AGENT=flag:
+	check_eq "$(flow_external)" $((e0 + 3)) "flow_external after FLOW_FLUSH with AGENT"
+	check_eq "$(flows "$BR" | grep -c 02:00:00:09:5f:10 || true)" 0 "flows left of the AGENT flush"
+	# A flush that deletes flows counts once.
+	check flowbr add-flow "$BR" "$k" actions=2
+	check flowbr add-flow "$BR" "$(fl 2 100 02:00:00:09:5f:10 "$MAC_A")" actions=1
+	flush "$BR" "mac=02:00:00:09:5f:10" 2
+	check_eq "$(flow_external)" $((e0 + 6)) "flow_external after 2 add-flow and a flush of 2"
+}
+
 test_limit() {
 	local err i
 	br_create "$BR2" flow_limit=3
@@ -332,7 +372,7 @@ test_limit() {
 		"actions of the replaced flow"
 }
 
-ktap_plan 12
+ktap_plan 13
 setup
 run_subtest "flows: miss_policy=drop and no flow: ping fails" test_no_flow
 run_subtest "flows: hand-installed flows are followed (ping A <-> B), hit counted" test_follow
@@ -345,5 +385,6 @@ run_subtest "flows: replacing a flow's actions keeps its counters" test_replace
 run_subtest "flows: dump-flows lists exactly the installed flows" test_dump
 run_subtest "flows: dump-flows idle=TIME lists only the flows idle that long (kernel filter)" test_idle
 run_subtest "flows: flush-flows by port (in/out), vlan, mac (src/dst) and combined" test_flush
+run_subtest "flows: flow_external counts add/del/flush not marked as the agent's (FLOWBR_A_AGENT)" test_external
 run_subtest "flows: flow_limit=3 refuses the 4th flow with an extack message" test_limit
 ktap_finished

@@ -6,7 +6,7 @@
 
 sends FLOWBR_CMD_<CMD> with attributes FLOWBR_A_<ATTR> (numbers read from
 the uapi header) and waits for the ack. TYPE: str, u8, u16, u32, hex
-(binary), vids (a FLOWBR_VLAN_BITMAP_LEN bitmap: comma-separated VIDs), key
+(binary), flag (no payload: NAME=flag:), vids (a FLOWBR_VLAN_BITMAP_LEN bitmap: comma-separated VIDs), key
 (IN_PORT,VLAN,SRC,DST) or out (PORT/TAG_OP[/VID] or flood/VLAN for
 FLOWBR_ACT_FLOOD, '+'-separated; empty for no action); KEY and ACTIONS are
 sent nested. Prints "nlreq: ok" (exit 0)
@@ -33,6 +33,8 @@ def value(kind, v):
         return struct.pack({"u8": "=B", "u16": "=H", "u32": "=I"}[kind], int(v, 0))
     if kind == "hex":
         return bytes.fromhex(v)
+    if kind == "flag":
+        return b""
     if kind == "vids":
         b = bytearray(4096 // 8)
         for vid in filter(None, v.split(",")):

@@ -752,6 +752,13 @@ pcap_count() {
 	pcap_lines "$h" "$@" | grep -cE -- "$re" || true
 }
 
+# nlreq CMD [ATTR=TYPE:VALUE...]: one raw flowbr request through
+# fb_nlreq.py (see its header): what the CLI cannot or will not send. On
+# an error it prints "Error: EXTACK (errno N: TEXT)" on stderr and exits 1.
+nlreq() {
+	python3 -I -S "$SELFTEST_DIR/fb_nlreq.py" "$UAPI_H" "$@"
+}
+
 # jval PATH: like json_get (same PATH syntax and output), but python3 starts
 # without site packages: ~10 times quicker in the TCG VM, for tests that
 # read many values.

@@ -304,7 +304,7 @@ class Fuzzer:
         if name == "FLOWBR_A_BR_UPCALL_QUEUE":
             return self.intval(4, 1, 65536)
         if name in ("FLOWBR_A_BR_UPCALL_RATE", "FLOWBR_A_BR_FLOW_COUNT",
-                    "FLOWBR_A_FEATURES"):
+                    "FLOWBR_A_BR_FLOW_EXTERNAL", "FLOWBR_A_FEATURES"):
             return self.intval(4, 0, 100000)
         if name == "FLOWBR_A_BR_MISS_POLICY":
             return self.intval(1, 0, 1)
@@ -341,6 +341,8 @@ class Fuzzer:
             return self.mac()
         if name == "FLOWBR_A_FLOW_IDLE_MIN":
             return self.intval(4, 1, 86400000)	# 1 ms .. a day
+        if name == "FLOWBR_A_AGENT":			# a flag: no payload, or junk
+            return b"" if self.rnd.random() < 0.8 else self.rbytes(self.rnd.randint(1, 4))
         if name in ("FLOWBR_A_BR_STATS", "FLOWBR_A_PORT_STATS",
                     "FLOWBR_A_FLOW_STATS"):
             return nla(self.rnd.randint(0, 12), self.rbytes(8))
@@ -439,10 +441,10 @@ class Fuzzer:
         "FLOWBR_CMD_PORT_GET": ["BR_NAME", "PORT_NAME", "PORT_NO"],
         "FLOWBR_CMD_PORT_SET": ["BR_NAME", "PORT_NAME", "PORT_NO", "PORT_VLAN_MODE",
                                 "PORT_TAG", "PORT_TRUNKS"],
-        "FLOWBR_CMD_FLOW_NEW": ["BR_NAME", "KEY", "ACTIONS"],
-        "FLOWBR_CMD_FLOW_DEL": ["BR_NAME", "KEY"],
+        "FLOWBR_CMD_FLOW_NEW": ["BR_NAME", "KEY", "ACTIONS", "AGENT"],
+        "FLOWBR_CMD_FLOW_DEL": ["BR_NAME", "KEY", "AGENT"],
         "FLOWBR_CMD_FLOW_GET": ["BR_NAME", "KEY", "FLOW_IDLE_MIN"],
-        "FLOWBR_CMD_FLOW_FLUSH": ["BR_NAME", "PORT_NO", "VLAN", "MAC"],
+        "FLOWBR_CMD_FLOW_FLUSH": ["BR_NAME", "PORT_NO", "VLAN", "MAC", "AGENT"],
         "FLOWBR_CMD_UPCALL": ["BR_IFINDEX", "BR_NAME", "KEY", "PACKET"],
         "FLOWBR_CMD_PACKET_EXECUTE": ["BR_NAME", "KEY", "ACTIONS", "PACKET"],
     }

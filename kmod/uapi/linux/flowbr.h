@@ -199,6 +199,14 @@ enum flowbr_cmd {
  *	%FLOWBR_MAX_FLOW_IDLE_MIN); a FLOW_GET dump with it returns only the
  *	flows not hit for at least that long (an agent expiring idle flows
  *	reads those, not the whole table); ignored by a FLOW_GET of one flow
+ * @FLOWBR_A_AGENT: flag, in FLOW_NEW, FLOW_DEL and FLOW_FLUSH: the request
+ *	comes from the agent, which keeps track of its own changes; they are
+ *	not counted in %FLOWBR_A_BR_FLOW_EXTERNAL
+ * @FLOWBR_A_BR_FLOW_EXTERNAL: u32, flow changes made without
+ *	%FLOWBR_A_AGENT since the bridge was created (a FLOW_NEW or FLOW_DEL
+ *	that succeeded, a FLOW_FLUSH that deleted flows), wrapping; an agent
+ *	that sees it change between two reads revalidates every flow, since
+ *	it cannot know which ones another client installed or removed
  * @__FLOWBR_A_MAX: internal
  * @FLOWBR_A_MAX: highest attribute number
  */
@@ -233,6 +241,8 @@ enum flowbr_attr {
 	FLOWBR_A_PORT_UPCALLS,
 	FLOWBR_A_PORT_UPCALLS_LOST,
 	FLOWBR_A_FLOW_IDLE_MIN,
+	FLOWBR_A_AGENT,
+	FLOWBR_A_BR_FLOW_EXTERNAL,
 
 	/* add new attributes above here */
 	__FLOWBR_A_MAX,
@@ -245,12 +255,15 @@ enum flowbr_attr {
  * @FLOWBR_F_MISS_FLOOD: the kernel floods misses by itself (miss policy)
  * @FLOWBR_F_EVENTS: changes are multicast on %FLOWBR_MCGRP_EVENTS
  * @FLOWBR_F_DUMP_IDLE: flow dumps take %FLOWBR_A_FLOW_IDLE_MIN
+ * @FLOWBR_F_FLOW_EXTERNAL: flow commands take %FLOWBR_A_AGENT and bridges
+ *	report %FLOWBR_A_BR_FLOW_EXTERNAL
  */
 enum flowbr_feature {
 	FLOWBR_F_UPCALL_BATCH	= 1 << 0,
 	FLOWBR_F_MISS_FLOOD	= 1 << 1,
 	FLOWBR_F_EVENTS		= 1 << 2,
 	FLOWBR_F_DUMP_IDLE	= 1 << 3,
+	FLOWBR_F_FLOW_EXTERNAL	= 1 << 4,
 };
 
 /**
