@@ -99,11 +99,13 @@ bench: need-deps
 		./selftests/bench/bench.sh
 
 # Instructions per frame under TCG instead of packets/s (selftests/bench/
-# insn/, Documentation/performance.md): results in build/bench-insn/.
+# insn/, Documentation/performance.md): results in build/bench-insn/;
+# PROFILE=1 adds them per guest function (profile.txt).
 bench-insn: need-deps
 	$(MAKE) all
 	$(if $(BENCH),FLOWBR_BENCH_SCENARIOS="$(subst $(comma), ,$(BENCH))") \
 	$(if $(RUNS),FLOWBR_BENCH_RUNS=$(RUNS)) \
+	$(if $(PROFILE),FLOWBR_BENCH_PROFILE=1) \
 		./selftests/bench/bench.sh --insn
 
 install: all

@@ -49,8 +49,10 @@ if [ "${1:-}" != --report-only ]; then
 		cc $CFLAGS -shared -fPIC -fvisibility=hidden -o "$OUT/fbinsn.so" "$DIR/insn/fbinsn.c"
 		# shellcheck disable=SC2086
 		cc $CFLAGS -o "$OUT/fbmark" "$DIR/insn/fbmark.c"
-		rm -f "$OUT/marks.txt"
+		rm -f "$OUT/marks.txt" "$OUT/profile.txt"
 		export VM_PLUGIN="$OUT/fbinsn.so,out=$OUT/marks.txt"
+		# Per-block counts too (insn_profile.py).
+		[ -z "${FLOWBR_BENCH_PROFILE:-}" ] || VM_PLUGIN+=",profile=$OUT/profile.txt"
 	fi
 	VM_TIMEOUT=${VM_TIMEOUT:-1500} VM_APPEND="${VM_APPEND:-} slub_nomerge" \
 		"$REPO/selftests/vm/run.sh" \
@@ -68,6 +70,10 @@ if [ "${1:-}" != --report-only ]; then
 fi
 if [ -n "$INSN" ]; then
 	python3 "$DIR/insn/insn_report.py" "$OUT/raw.jsonl" "$OUT/marks.txt" | tee "$OUT/results.txt"
+	if [ -s "$OUT/profile.txt" ]; then
+		python3 "$DIR/insn/insn_profile.py" "$OUT/raw.jsonl" "$OUT/profile.txt" |
+			tee "$OUT/profile-results.txt"
+	fi
 else
 	python3 "$DIR/report.py" "$OUT/raw.jsonl" "$OUT"
 fi

@@ -136,6 +136,32 @@ measure_insn() {
 		msg "$scen $sys run $run: $n frames: ${KV[rx]:-0} delivered (marked)"
 	done
 	pkill -CONT "$daemons"
+	[ -z "${FLOWBR_BENCH_PROFILE:-}" ] || [ "$run" != 1 ] || profile_sections "$sys" "$scen"
+}
+
+# profile_sections SYS SCEN (make bench-insn PROFILE=1): where the
+# kernel's functions are (once per boot: /proc/kallsyms without the
+# modules, compressed; Debian's System.map is a placeholder) and where
+# each loaded module's code is, for insn_profile.py to name the blocks the
+# plugin counted.
+KALLSYMS_SENT=
+profile_sections() {
+	local sys=$1 scen=$2 f m s path
+	if [ -z "$KALLSYMS_SENT" ]; then
+		emit type=kallsyms data="$(awk 'NF == 3 && $2 ~ /^[tTwW]$/ { print $1, $3 }' \
+			/proc/kallsyms | gzip -9 | base64 -w 0)"
+		KALLSYMS_SENT=1
+	fi
+	for f in /sys/module/*/sections/.text*; do
+		[ -r "$f" ] || continue
+		m=${f#/sys/module/}
+		m=${m%%/*}
+		s=${f##*/}
+		path=$(modinfo -n "$m" 2>/dev/null)
+		[ "$m" != flowbr ] || path=$FLOWBR_KO	# insmod'ed from the tree
+		emit type=ksect scenario="$scen" system="$sys" module="$m" section="$s" \
+			addr="$(cat "$f")" path="$path"
+	done
 }
 
 setup_one() { # SYS SCEN
