@@ -240,6 +240,7 @@ flood_learn() {
 	LEARN_MS=$(((t1 - t0) / 1000000))
 	FLOOD_ON=0
 	! kill -0 "$FLOOD_PID" 2>/dev/null || FLOOD_ON=1
+	[ "$FLOOD_ON" = 1 ] || log "the flood had ended: $(cat "$FLOWBR_TMP/pg")"
 }
 
 test_upcall_flood() {

@@ -42,6 +42,18 @@ pgset() { # FILE CMD
 	fi
 }
 
+# add_dev DEV: add DEV to kpktgend_0. rem_device_all only flags the thread
+# and waits 125 ms; a slow (debug, emulated) kernel may not have let go of
+# the device yet ("interface already used", EBUSY): try again for 10 s.
+add_dev() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		echo "add_device $1" 2>/dev/null >"$PG/kpktgend_0" && return 0
+		nap 0.1
+	done
+	pgset kpktgend_0 "add_device $1"
+}
+
 # rx_sum DEV[,DEV...]: sum of their rx_packets (bash builtins only).
 rx_sum() {
 	local d v sum=0
@@ -71,7 +83,7 @@ burst() {
 	if [ "$dev $size $delay $dst_mac $src_mac $src_mac_count $vlan" != "$LAST_CONFIG" ]; then
 		LAST_CONFIG="$dev $size $delay $dst_mac $src_mac $src_mac_count $vlan"
 		pgset kpktgend_0 rem_device_all
-		pgset kpktgend_0 "add_device $dev"
+		add_dev "$dev"
 		pgset "$dev" "clone_skb 0"
 		pgset "$dev" "pkt_size $size"
 		pgset "$dev" "delay $delay"

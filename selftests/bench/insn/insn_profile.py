@@ -33,9 +33,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 ".."))
 from report import NAMES, SYSTEMS, load  # noqa: E402
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
-
-
 def read_profile(path):
     """{mark: {addr: count}}"""
     marks, cur = {}, None
@@ -83,10 +80,13 @@ def kernel_symbols(recs):
 
 
 def module_file(module, path, kernel):
-    if path and os.path.exists(path):
-        return path		# as the guest saw it: the same file system
+    """The .ko the guest loaded: the path it sent (the same file system),
+    else Debian's. flowbr is always sent: another build of the same source
+    would name the wrong functions, so it stays unnamed without one."""
+    if path:
+        return path if os.path.exists(path) else None
     if module == "flowbr":
-        return os.path.join(REPO, "kmod", "flowbr.ko")
+        return None
     for root, _, files in os.walk("/lib/modules/%s" % kernel):
         if module + ".ko" in files:
             return os.path.join(root, module + ".ko")
@@ -123,15 +123,17 @@ def main(raw_path, prof_path, top=15):
         key = (r["scenario"], r["system"])
         t = tables.setdefault(key, Symbols())
         ko = module_file(r["module"], r.get("path"), kernel)
+        base = int(str(r["addr"]), 16)
+        mods_of.setdefault(key, set()).add(r["module"])
         if ko is None:
+            # counted in the module's total, not in the function before it
+            t.add(base, "(no symbols) [%s]" % r["module"])
             continue
         if ko not in ko_funcs:
             ko_funcs[ko] = module_functions(ko)
-        base = int(str(r["addr"]), 16)
         for sect, off, name in ko_funcs[ko]:
             if sect == r["section"]:
                 t.add(base + off, "%s [%s]" % (name, r["module"]))
-                mods_of.setdefault(key, set()).add(r["module"])
     for t in tables.values():
         t.done()
 
