@@ -81,7 +81,7 @@ test_flows_installed() {
 	check test $((hit1 - hit0)) -ge 20
 	f=$(flows_match "$BR" in_port="$P_A" dl_dst="$MAC_B")
 	check_contains "$f" '"packets": ' "flow A->B"
-	check test "$(json_get packets <<<"$f")" -ge 10
+	check test "$(jval packets <<<"$f")" -ge 10
 }
 
 test_unknown_unicast() {

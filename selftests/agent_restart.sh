@@ -40,7 +40,7 @@ setup() {
 }
 
 pids() {
-	flowbr -j show "$BR" | json_get 0.upcall_pids
+	flowbr -j show "$BR" | jval 0.upcall_pids
 }
 
 no_pids() {

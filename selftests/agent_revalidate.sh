@@ -96,7 +96,7 @@ test_port_added() {
 	log "broadcast flow of A: $f"
 	check test -n "$f"
 	# Untouched: its counters went on, nothing was rewritten.
-	check test "$(json_get packets <<<"$f")" -ge 10
+	check test "$(jval packets <<<"$f")" -ge 10
 	rw1=$(agent_stat flows_rewritten)
 	check_eq "$rw1" "$rw0" "flows rewritten for the new port"
 	kill -0 "$pid" || fail "the broadcasting ping ended too early"

@@ -240,7 +240,7 @@ agent_flood() {
 	check_eq "$n" $((N_PORTS - 2)) "internal ports reached by the flood flow"
 	check test $((tx1 - tx0)) -ge 3
 	f=$(flows_match "$BR" in_port=1 dl_src="$MAC_A" dl_dst=ff:ff:ff:ff:ff:ff)
-	check test "$(json_get packets <<<"$f")" -ge 3
+	check test "$(jval packets <<<"$f")" -ge 3
 	check agent_stop
 }
 

@@ -42,13 +42,13 @@ test_version_json() {
 	log "$out"
 	printf '%s' "$out" | json_valid || fail "flowbr -j version: not valid JSON"
 	for k in tool_version module_version family_id; do
-		printf '%s' "$out" | json_get "$k" >/dev/null || fail "no key $k"
+		printf '%s' "$out" | jval "$k" >/dev/null || fail "no key $k"
 	done
-	check_eq "$(printf '%s' "$out" | json_get family_id)" "$id" "family_id"
-	check_eq "$(printf '%s' "$out" | json_get tool_version)" "$SRC_VERSION" "tool_version"
-	check_eq "$(printf '%s' "$out" | json_get module_version)" "$SRC_VERSION" "module_version"
+	check_eq "$(printf '%s' "$out" | jval family_id)" "$id" "family_id"
+	check_eq "$(printf '%s' "$out" | jval tool_version)" "$SRC_VERSION" "tool_version"
+	check_eq "$(printf '%s' "$out" | jval module_version)" "$SRC_VERSION" "module_version"
 	if [ -r /sys/module/flowbr/version ]; then
-		check_eq "$(printf '%s' "$out" | json_get module_version)" \
+		check_eq "$(printf '%s' "$out" | jval module_version)" \
 			"$(cat /sys/module/flowbr/version)" "module_version vs /sys/module/flowbr/version"
 	fi
 }
@@ -64,7 +64,7 @@ test_version_netns() {
 	local out
 	ns_create fbgenl
 	out=$(ip netns exec fbgenl flowbr -j version) || fail "flowbr version in a netns failed"
-	check_eq "$(printf '%s' "$out" | json_get family_id)" "$(genl_family_id flowbr)" \
+	check_eq "$(printf '%s' "$out" | jval family_id)" "$(genl_family_id flowbr)" \
 		"family_id seen from another netns"
 }
 
