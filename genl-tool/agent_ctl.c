@@ -77,6 +77,24 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 
 /* ---- requests ---- */
 
+/*
+ * locked_br: the bridge called NAME with the agent's lock taken, or NULL
+ * (lock released, the error reply written).
+ */
+static struct agent_br *locked_br(struct sbuf *out, const char *name)
+{
+	struct agent_br *br;
+
+	agent_lock();
+	br = br_find_name(name);
+	if (!br) {
+		agent_unlock();
+		sb_printf(out, "error flowbrd has no bridge named %s (see "
+			  "'flowbr list-br')\n", name);
+	}
+	return br;
+}
+
 static void do_fdb_show(struct sbuf *out, const char *name)
 {
 	const struct fdb_entry *e;
@@ -86,14 +104,9 @@ static void do_fdb_show(struct sbuf *out, const char *name)
 	char macs[18];
 	uint16_t vlan;
 
-	agent_lock();
-	br = br_find_name(name);
-	if (!br) {
-		agent_unlock();
-		sb_printf(out, "error flowbrd has no bridge named %s (see "
-			  "'flowbr list-br')\n", name);
+	br = locked_br(out, name);
+	if (!br)
 		return;
-	}
 	sb_printf(out, "ok\n");
 	for (e = br->fdb.lru.next; e != &br->fdb.lru; e = e->next) {
 		const struct agent_port *p = br->ports[e->port];
@@ -134,14 +147,9 @@ static void do_fdb_flush(struct sbuf *out, const char *name)
 	 * Flows first, then the table, all under the lock: a revalidation
 	 * pass in between would learn the MACs again from the old flows.
 	 */
-	agent_lock();
-	br = br_find_name(name);
-	if (!br) {
-		agent_unlock();
-		sb_printf(out, "error flowbrd has no bridge named %s (see "
-			  "'flowbr list-br')\n", name);
+	br = locked_br(out, name);
+	if (!br)
 		return;
-	}
 	nlh = fbnl_req(&C.nl, FLOWBR_CMD_FLOW_FLUSH, 0);
 	mnl_attr_put_u32(nlh, FLOWBR_A_BR_IFINDEX, br->ifindex);
 	put_agent_mark(nlh, FBNL_TX_SIZE);

@@ -137,6 +137,26 @@ static int take_json_flag(struct cli *c, int *argc, char **argv)
 	return 0;
 }
 
+/*
+ * br_request: the request "CMD BR" for the one bridge named in ARGV (-j
+ * taken anywhere), after checking that the bridge exists; the reply in *out.
+ */
+static int br_request(struct cli *c, int argc, char **argv, const char *cmd,
+		      char **out)
+{
+	char req[AGENT_CTL_MAX_REQ];
+
+	take_json_flag(c, &argc, argv);
+	if (argc < 1)
+		return cli_usage(c, "missing the bridge name");
+	if (argc > 1)
+		return cli_usage(c, "too many arguments");
+	if (cli_check_br(c, argv[0]))
+		return 1;
+	snprintf(req, sizeof(req), "%s %s\n", cmd, argv[0]);
+	return agent_request(c, req, out);
+}
+
 /* ---- fdb-show ---- */
 
 struct fdb_row {
@@ -186,18 +206,10 @@ static int fdb_cmp(const void *a, const void *b)
 int cmd_fdb_show(struct cli *c, int argc, char **argv)
 {
 	struct fdb_rows rows = { 0 };
-	char req[AGENT_CTL_MAX_REQ], *reply;
+	char *reply;
 	size_t i;
 
-	take_json_flag(c, &argc, argv);
-	if (argc < 1)
-		return cli_usage(c, "missing the bridge name");
-	if (argc > 1)
-		return cli_usage(c, "too many arguments");
-	if (cli_check_br(c, argv[0]))
-		return 1;
-	snprintf(req, sizeof(req), "fdb-show %s\n", argv[0]);
-	if (agent_request(c, req, &reply))
+	if (br_request(c, argc, argv, "fdb-show", &reply))
 		return 1;
 	for_each_line(reply, fdb_line, &rows);
 	free(reply);
@@ -235,19 +247,11 @@ int cmd_fdb_show(struct cli *c, int argc, char **argv)
 
 int cmd_fdb_flush(struct cli *c, int argc, char **argv)
 {
-	char req[AGENT_CTL_MAX_REQ], *reply;
 	unsigned long long macs = 0, flows = 0;
+	char *reply;
 	bool have;
 
-	take_json_flag(c, &argc, argv);
-	if (argc < 1)
-		return cli_usage(c, "missing the bridge name");
-	if (argc > 1)
-		return cli_usage(c, "too many arguments");
-	if (cli_check_br(c, argv[0]))
-		return 1;
-	snprintf(req, sizeof(req), "fdb-flush %s\n", argv[0]);
-	if (agent_request(c, req, &reply))
+	if (br_request(c, argc, argv, "fdb-flush", &reply))
 		return 1;
 	have = sscanf(reply, "flushed %llu %llu", &macs, &flows) == 2;
 	free(reply);
