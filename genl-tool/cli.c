@@ -66,6 +66,15 @@ int cli_check_br(struct cli *c, const char *br)
 	return 0;
 }
 
+int cli_br_args(struct cli *c, int argc, char **argv, int max)
+{
+	if (argc < 1)
+		return cli_usage(c, "missing the bridge name");
+	if (argc > max)
+		return cli_usage(c, "too many arguments");
+	return cli_check_br(c, argv[0]);
+}
+
 int cli_open(struct cli *c)
 {
 	int err;

@@ -61,6 +61,11 @@ int cli_usage(struct cli *c, const char *what);
 
 /* Check a bridge name argument; prints the error and returns 1 if bad. */
 int cli_check_br(struct cli *c, const char *br);
+/*
+ * ARGV starts with a valid bridge name and has at most @max arguments;
+ * else prints what is wrong (with the usage) and returns 1.
+ */
+int cli_br_args(struct cli *c, int argc, char **argv, int max);
 
 /* Open the netlink session if not yet; prints why not and returns 1. */
 int cli_open(struct cli *c);

@@ -147,11 +147,7 @@ static int br_request(struct cli *c, int argc, char **argv, const char *cmd,
 	char req[AGENT_CTL_MAX_REQ];
 
 	take_json_flag(c, &argc, argv);
-	if (argc < 1)
-		return cli_usage(c, "missing the bridge name");
-	if (argc > 1)
-		return cli_usage(c, "too many arguments");
-	if (cli_check_br(c, argv[0]))
+	if (cli_br_args(c, argc, argv, 1))
 		return 1;
 	snprintf(req, sizeof(req), "%s %s\n", cmd, argv[0]);
 	return agent_request(c, req, out);

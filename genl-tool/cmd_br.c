@@ -91,11 +91,7 @@ int cmd_del_br(struct cli *c, int argc, char **argv)
 {
 	struct nlmsghdr *req;
 
-	if (argc < 1)
-		return cli_usage(c, "missing the bridge name");
-	if (argc > 1)
-		return cli_usage(c, "too many arguments");
-	if (cli_check_br(c, argv[0]))
+	if (cli_br_args(c, argc, argv, 1))
 		return 1;
 	req = cli_req(c, FLOWBR_CMD_BR_DEL, 0);
 	mnl_attr_put_strz(req, FLOWBR_A_BR_NAME, argv[0]);

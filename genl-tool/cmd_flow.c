@@ -379,10 +379,8 @@ int cmd_dump_flows(struct cli *c, int argc, char **argv)
 	int ret;
 	size_t i;
 
-	if (argc < 1)
-		return cli_usage(c, "missing the bridge name");
-	if (argc > 2)
-		return cli_usage(c, "too many arguments");
+	if (cli_br_args(c, argc, argv, 2))
+		return 1;
 	if (argc == 2) {
 		if (!split_kv(argv[1], key, sizeof(key), &val) ||
 		    strcmp(key, "idle"))
@@ -392,8 +390,6 @@ int cmd_dump_flows(struct cli *c, int argc, char **argv)
 		if (parse_ms(key, val, 1, FLOWBR_MAX_FLOW_IDLE_MIN, &idle, &e))
 			return cli_perr(c, &e);
 	}
-	if (cli_check_br(c, argv[0]))
-		return 1;
 	req = cli_req(c, FLOWBR_CMD_FLOW_GET, NLM_F_DUMP);
 	mnl_attr_put_strz(req, FLOWBR_A_BR_NAME, argv[0]);
 	if (idle)

@@ -97,11 +97,7 @@ int cmd_stats(struct cli *c, int argc, char **argv)
 	struct perr e;
 	int ret = 1;
 
-	if (argc < 1)
-		return cli_usage(c, "missing the bridge name");
-	if (argc > 2)
-		return cli_usage(c, "too many arguments");
-	if (cli_check_br(c, argv[0]))
+	if (cli_br_args(c, argc, argv, 2))
 		return 1;
 	if (argc == 2 && parse_port_arg(argv[1], &ref, &e))
 		return cli_perr(c, &e);
