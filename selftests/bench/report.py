@@ -291,6 +291,9 @@ def table(out):
                                  "executed late) in %s" % (scen, NAMES[s],
                                                            e["late"]))
                 cell += mark
+                if e.get("note") and scen != "F5":
+                    notes.append("%s %s: %s" % (scen, NAMES[s],
+                                                e["note"].rstrip("; ")))
             else:
                 cell = e["status"]
                 if e.get("reason"):

@@ -87,6 +87,38 @@ prepare() {
 	fi
 }
 
+# forwards SYS: does the prepared system deliver a short burst (most of
+# it: a learning switch may still flood the first frames)?
+forwards() {
+	local res
+	traffic "$1"
+	rx_args "$1"
+	res=$(pktgen "$1" "${TA[@]}" count=200 "${RA[@]}") || return 1
+	kv_split "${res##*$'\n'}"
+	[ "${KV[rx]:-0}" -ge $((100 * NRCV)) ]
+}
+
+# prepare_checked SYS SCEN: prepare, then check that the system forwards;
+# a system with a SYS_revive hook (ovs-vswitchd that lost its upcall
+# handlers after the start check) gets revived and prepared again, at most
+# twice. Sets PREP_NOTE to what was done.
+prepare_checked() {
+	local sys=$1 scen=$2 try
+	PREP_NOTE=
+	for try in 1 2 3; do
+		prepare "$sys" "$scen" >"$BENCH_TMP/prepare.log" 2>&1 || return 1
+		forwards "$sys" && return 0
+		if ! declare -F "${sys}_revive" >/dev/null || [ "$try" = 3 ]; then
+			break
+		fi
+		warn "$scen $sys: a burst after learning did not arrive: $("${sys}_why" 2>/dev/null)"
+		"${sys}_revive" || break
+		PREP_NOTE+="revived after learning (try $try); "
+	done
+	echo "forwards nothing after learning" >>"$BENCH_TMP/prepare.log"
+	return 1
+}
+
 # measure SYS SCEN RUN: one measured run: a short unmeasured burst (brings
 # back flows that idled out while the other systems were measured), then
 # traffic for $DURATION seconds, counted at the receivers.
@@ -195,13 +227,15 @@ run_interleaved() {
 	msg "== $scen: setting up"
 	for sys in $SYSTEMS; do
 		setup_one "$sys" "$scen" || continue
-		if ! prepare "$sys" "$scen" >"$BENCH_TMP/prepare.log" 2>&1; then
+		if ! prepare_checked "$sys" "$scen"; then
 			cat "$BENCH_TMP/prepare.log"
-			emit type=error scenario="$scen" system="$sys" error="prepare failed"
+			emit type=error scenario="$scen" system="$sys" \
+				error="prepare failed: $(tail -n 1 "$BENCH_TMP/prepare.log")"
 			teardown_one "$sys"
 			continue
 		fi
-		emit type=setup scenario="$scen" system="$sys" flows="$("${sys}_flows")" lost="$("${sys}_lost")"
+		emit type=setup scenario="$scen" system="$sys" flows="$("${sys}_flows")" \
+			lost="$("${sys}_lost")" note="$PREP_NOTE"
 		active+=("$sys")
 	done
 	n=${#active[@]}

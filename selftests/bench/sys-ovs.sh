@@ -82,6 +82,8 @@ ovs_start() {
 	# Back-to-back restarts can all fail early after the boot (seen: three
 	# within 2 s): wait a little longer before each new try.
 	for try in 1 2 3 4 5 6; do
+		OVS_LOG_FROM=1
+		[ ! -f "$OVS_LOG" ] || OVS_LOG_FROM=$(($(wc -l <"$OVS_LOG") + 1))
 		n=$(ovs_vswitchd_start) || return 1
 		if [ -n "$n" ] && [ "$n" -gt 0 ]; then
 			msg "ovs: ovs-vswitchd runs $n upcall handler threads"
@@ -99,6 +101,27 @@ ovs_start() {
 	done
 	echo "ovs-vswitchd did not start upcall handlers in 6 tries"
 	return 1
+}
+
+# ovs_why: what ovs-vswitchd logged about its handlers and upcalls since
+# it started, and the datapath's lost upcalls (when it forwards nothing).
+ovs_why() {
+	printf 'lost upcalls %s; ' "$(ovs_dp_stat lost)"
+	tail -n "+${OVS_LOG_FROM:-1}" "$OVS_LOG" 2>/dev/null |
+		grep -E 'handler|upcall|ERR|WARN' | tail -n 3 | tr '\n' ' '
+}
+
+# ovs_revive: restart ovs-vswitchd (its bridges and ports come back from
+# the database): seen once in a boot, an ovs-vswitchd that logged 2
+# handler threads at its start and then forwarded nothing at all.
+ovs_revive() {
+	local n
+	ovs_kill ovs-vswitchd
+	OVS_LOG_FROM=$(($(wc -l <"$OVS_LOG") + 1))
+	n=$(ovs_vswitchd_start) || return 1
+	OVS_RESTARTS=$((${OVS_RESTARTS:-0} + 1))
+	msg "ovs: ovs-vswitchd restarted: ${n:-no} upcall handler threads"
+	[ -n "$n" ] && [ "$n" -gt 0 ]
 }
 
 ovs_stop() {
