@@ -272,9 +272,6 @@ struct flowbr_vlan_cfg *flowbr_vlan_cfg_new(u8 mode, u16 tag,
 					     bool all, gfp_t gfp);
 int flowbr_vlan_cfg_check(const struct flowbr_vlan_cfg *cfg,
 			  struct netlink_ext_ack *extack);
-enum flowbr_drop_reason flowbr_vlan_ingress(const struct flowbr_vlan_cfg *cfg,
-					    struct sk_buff *skb,
-					    struct flowbr_ingress *in);
 bool flowbr_vlan_egress(const struct flowbr_vlan_cfg *cfg, u16 vlan,
 			struct flowbr_output *out);
 bool flowbr_vlan_cfg_equal(const struct flowbr_vlan_cfg *a,

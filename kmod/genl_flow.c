@@ -4,6 +4,7 @@
  * PACKET_EXECUTE.
  */
 #include "flowbr.h"
+#include "vlan.h"
 
 extern const struct nla_policy flowbr_key_policy[FLOWBR_KEY_MAX + 1];
 extern const struct nla_policy flowbr_output_policy[FLOWBR_OUT_MAX + 1];

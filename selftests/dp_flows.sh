@@ -164,6 +164,23 @@ test_counters() {
 	check_eq "$((b1[2] - b0[2])) $((b1[3] - b0[3]))" "7 700" "pb tx_packets tx_bytes increase"
 }
 
+# A flow whose only output is a port that is down: not sent, counted as
+# the output port's drops.down; up again, the same flow delivers.
+test_down_output() {
+	local cb down0 k
+	k=$(fl 1 100 "$MAC_A" 02:00:00:09:50:78)
+	check flowbr add-flow "$BR" "$k" actions=2
+	ip link set dev pb down
+	down0=$(port_stat "$BR" pb drops.down)
+	send_frames "$NS_A" eth0 02:00:00:09:50:78 "$MAC_A" count=3
+	check_eq "$(($(port_stat "$BR" pb drops.down) - down0))" 3 "pb drops.down increase"
+	ip link set dev pb up
+	pcap_start cb "$NS_B" eth0
+	send_frames "$NS_A" eth0 02:00:00:09:50:78 "$MAC_A" count=2
+	check_eq "$(pcap_count "$cb" " $MAC_A > 02:00:00:09:50:78")" 2 "frames seen on B after pb up"
+	check flowbr del-flow "$BR" "$k" >/dev/null
+}
+
 # An output to the ingress port is skipped and counted as a loop drop.
 test_loop() {
 	local ca cb loop0 k
@@ -177,6 +194,14 @@ test_loop() {
 	# A's capture shows its own 4 frames, nothing reflected.
 	check_eq "$(pcap_count "$ca" " $MAC_A > 02:00:00:09:50:77")" 4 "frames seen on A (sent only)"
 	check_eq "$(($(port_stat "$BR" pa drops.loop) - loop0))" 4 "pa drops.loop increase"
+	check flowbr del-flow "$BR" "$k" >/dev/null
+	# The same with the ingress port as the only output (the hit path's
+	# single-output shortcut must hand it to the general path).
+	check flowbr add-flow "$BR" "$k" actions=1
+	pcap_start ca "$NS_A" eth0
+	send_frames "$NS_A" eth0 02:00:00:09:50:77 "$MAC_A" count=3
+	check_eq "$(pcap_count "$ca" " $MAC_A > 02:00:00:09:50:77")" 3 "frames seen on A (sent only)"
+	check_eq "$(($(port_stat "$BR" pa drops.loop) - loop0))" 7 "pa drops.loop increase"
 	check flowbr del-flow "$BR" "$k" >/dev/null
 }
 
@@ -375,13 +400,14 @@ test_limit() {
 		"actions of the replaced flow"
 }
 
-ktap_plan 13
+ktap_plan 14
 setup
 run_subtest "flows: miss_policy=drop and no flow: ping fails" test_no_flow
 run_subtest "flows: hand-installed flows are followed (ping A <-> B), hit counted" test_follow
 run_subtest "flows: removing one flow stops the traffic (counted miss), re-adding restores it" test_remove
 run_subtest "flows: flow, bridge hit and port rx/tx counters match the frames sent (7 x 100 B)" test_counters
 run_subtest "flows: output to the ingress port skipped, counted loop" test_loop
+run_subtest "flows: the only output down: not sent, counted drops.down; up again, delivered" test_down_output
 run_subtest "flows: output P:VID pushes the VID and keeps the PCP; P untagged" test_push
 run_subtest "flows: add-flow --strict: EEXIST on an existing key (flow unchanged), adds a new key" test_strict
 run_subtest "flows: replacing a flow's actions keeps its counters" test_replace
