@@ -48,6 +48,12 @@ no_macs() {
 	[ "$(fdb_count "$BR")" = 0 ]
 }
 
+# reply_ms: the time of each reply in `ping -D` output ("[seconds.micros]
+# 64 bytes from ..."), in ms since the epoch, from standard input.
+reply_ms() {
+	sed -n 's/^\[\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] .* bytes from .*/\1\2/p'
+}
+
 # now_ms: milliseconds since the epoch.
 now_ms() {
 	echo $(($(date +%s%N) / 1000000))
@@ -58,10 +64,9 @@ test_idle_flows_expire() {
 	exp0=$(agent_stat flows_expired)
 	out=$(nsrun "$NS_A" ping -D -c 2 -i 0.2 -W 1 10.11.0.2) ||
 		fail "ping A->B: $out"
-	# t0: when the last reply came (ping -D: "[seconds.micros] 64 bytes
-	# from ..."), not when ping was done: exiting takes long in the VM.
-	t0=$(sed -n 's/^\[\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] .* bytes from .*/\1\2/p' \
-		<<<"$out" | tail -n 1)
+	# t0: when the last reply came, not when ping was done: exiting takes
+	# long in the VM.
+	t0=$(reply_ms <<<"$out" | tail -n 1)
 	[ -n "$t0" ] || fail "no time stamp in ping's output: $out"
 	# Watch flow A->B: when was it last there, when first gone?
 	while :; do
@@ -94,8 +99,7 @@ test_idle_flows_expire() {
 # max_gap_ms FILE: the longest time between two replies in `ping -D`
 # output, in ms (by the guest's own clock).
 max_gap_ms() {
-	sed -n 's/^\[\([0-9]*\)\.\([0-9]\{3\}\)[0-9]*\] .* bytes from .*/\1\2/p' "$1" |
-		awk 'NR > 1 && $1 - p > m { m = $1 - p } { p = $1 } END { print m + 0 }'
+	reply_ms <"$1" | awk 'NR > 1 && $1 - p > m { m = $1 - p } { p = $1 } END { print m + 0 }'
 }
 
 test_active_flows_stay() {

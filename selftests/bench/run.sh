@@ -87,15 +87,23 @@ prepare() {
 	fi
 }
 
-# forwards SYS: does the prepared system deliver a short burst (most of
-# it: a learning switch may still flood the first frames)?
-forwards() {
+# burst_rx SYS N: send N frames of the scenario's traffic; print how many
+# the receivers got (summed).
+burst_rx() {
 	local res
 	traffic "$1"
 	rx_args "$1"
-	res=$(pktgen "$1" "${TA[@]}" count=200 "${RA[@]}") || return 1
+	res=$(pktgen "$1" "${TA[@]}" count="$2" "${RA[@]}") || return 1
 	kv_split "${res##*$'\n'}"
-	[ "${KV[rx]:-0}" -ge $((100 * NRCV)) ]
+	echo "${KV[rx]:-0}"
+}
+
+# forwards SYS: does the prepared system deliver a short burst (most of
+# it: a learning switch may still flood the first frames)?
+forwards() {
+	local rx
+	rx=$(burst_rx "$1" 200) || return 1
+	[ "$rx" -ge $((100 * NRCV)) ]
 }
 
 # prepare_checked SYS SCEN: prepare, then check that the system forwards;
@@ -148,13 +156,12 @@ measure() {
 # flows; the daemons (flowbrd, ovs-vswitchd, ovsdb-server) are stopped
 # during the bursts, so that a revalidation pass cannot land in one of them.
 measure_insn() {
-	local sys=$1 scen=$2 run=$3 n res try daemons='^(flowbrd|ovs-vswitchd|ovsdb-server)$'
+	local sys=$1 scen=$2 run=$3 n res rx try daemons='^(flowbrd|ovs-vswitchd|ovsdb-server)$'
 	traffic "$sys"
 	rx_args "$sys"
 	for try in 1 2 3 4 5; do
-		res=$(pktgen "$sys" "${TA[@]}" count=$PRE_BURST "${RA[@]}") || return 1
-		kv_split "${res##*$'\n'}"
-		[ "${KV[rx]}" -lt $((PRE_BURST * NRCV)) ] || break
+		rx=$(burst_rx "$sys" "$PRE_BURST") || return 1
+		[ "$rx" -lt $((PRE_BURST * NRCV)) ] || break
 	done
 	pkill -STOP "$daemons"
 	for n in "$INSN_FRAMES" $((2 * INSN_FRAMES)); do

@@ -46,17 +46,22 @@ ovs_kill() { # NAME
 	return 0
 }
 
-# Start ovs-vswitchd; print the number of upcall handler threads it logged
-# ("" if it logged none within 20 s).
+# ovs_log_mark: OVS_LOG_FROM = the first line of ovs-vswitchd's log that
+# the next start writes.
+ovs_log_mark() {
+	OVS_LOG_FROM=1
+	[ ! -f "$OVS_LOG" ] || OVS_LOG_FROM=$(($(wc -l <"$OVS_LOG") + 1))
+}
+
+# Start ovs-vswitchd (after ovs_log_mark); print the number of upcall
+# handler threads it logged ("" if it logged none within 20 s).
 ovs_vswitchd_start() {
-	local from line
-	from=1
-	[ ! -f "$OVS_LOG" ] || from=$(($(wc -l <"$OVS_LOG") + 1))
+	local line
 	ovs-vswitchd "unix:$OVS_SOCK" --pidfile="$OVS_RUN/ovs-vswitchd.pid" \
 		--unixctl="$OVS_CTL" --log-file="$OVS_LOG" --detach --no-chdir \
 		>/dev/null 2>&1 || return 1
 	for _ in $(seq 100); do
-		line=$(tail -n "+$from" "$OVS_LOG" | grep -o 'Overriding n-handler-threads to [0-9]*' | tail -n 1)
+		line=$(tail -n "+$OVS_LOG_FROM" "$OVS_LOG" | grep -o 'Overriding n-handler-threads to [0-9]*' | tail -n 1)
 		[ -z "$line" ] || break
 		sleep 0.2
 	done
@@ -82,8 +87,7 @@ ovs_start() {
 	# Back-to-back restarts can all fail early after the boot (seen: three
 	# within 2 s): wait a little longer before each new try.
 	for try in 1 2 3 4 5 6; do
-		OVS_LOG_FROM=1
-		[ ! -f "$OVS_LOG" ] || OVS_LOG_FROM=$(($(wc -l <"$OVS_LOG") + 1))
+		ovs_log_mark
 		n=$(ovs_vswitchd_start) || return 1
 		if [ -n "$n" ] && [ "$n" -gt 0 ]; then
 			msg "ovs: ovs-vswitchd runs $n upcall handler threads"
@@ -117,7 +121,7 @@ ovs_why() {
 ovs_revive() {
 	local n
 	ovs_kill ovs-vswitchd
-	OVS_LOG_FROM=$(($(wc -l <"$OVS_LOG") + 1))
+	ovs_log_mark
 	n=$(ovs_vswitchd_start) || return 1
 	OVS_RESTARTS=$((${OVS_RESTARTS:-0} + 1))
 	msg "ovs: ovs-vswitchd restarted: ${n:-no} upcall handler threads"
