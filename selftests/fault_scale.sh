@@ -215,7 +215,7 @@ agent_flood() {
 	require_agent
 	# Flows first: moving a port to another VLAN walks the whole flow
 	# table for the port's flows, and 998 walks of the full form's 200000
-	# flows did not finish in 15 minutes in the debug kernel.
+	# flows had not finished after 12 minutes in the debug kernel.
 	check flowbr flush-flows "$BR"
 	out=$(internal_ports "$BR" fs 3 "$N_PORTS" 100 2>&1) || fail "$out"
 	# (the flow must not idle out while 1000 ports are listed)
