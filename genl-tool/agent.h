@@ -288,8 +288,8 @@ bool put_execute(struct batch *b, uint32_t br_ifindex, uint32_t in_port,
 		 const void *pkt, size_t len, const struct fb_output *acts,
 		 size_t n);
 bool put_agent_mark(struct nlmsghdr *nlh, size_t room);
-bool put_flush(struct batch *b, uint32_t br_ifindex, int vlan,
-	       const uint8_t *mac);
+bool put_flush(struct batch *b, uint32_t br_ifindex, int vlan, int port,
+	       uint16_t mac_attr, const uint8_t *mac);
 bool put_flow_del(struct batch *b, uint32_t br_ifindex,
 		  const struct fb_key *key);
 

@@ -58,9 +58,17 @@ static int parse_upcall(const struct nlmsghdr *nlh, struct upcall *u)
 	return u->len >= 14 ? 0 : -EBADMSG;
 }
 
+/* Which flows the upcall's source MAC made stale. */
+enum stale {
+	STALE_NONE,
+	STALE_TO,		/* learned: the flows to it (they flood) */
+	STALE_MOVED,		/* moved: those and its flows on the old port */
+};
+
 /* What to send for one upcall, decided under the lock. */
 struct verdict {
-	bool flush;		/* flows with the source MAC are stale */
+	enum stale flush;
+	uint16_t old_port;	/* STALE_MOVED: where the MAC was */
 	bool install;
 	size_t n;
 };
@@ -74,7 +82,7 @@ static void decide(struct handler *h, struct agent_br *br,
 	enum fwd_kind kind;
 	char mac[18];
 
-	v->flush = false;
+	v->flush = STALE_NONE;
 	v->install = true;
 
 	/* Learn the source on the ingress port (never a group address). */
@@ -85,12 +93,14 @@ static void decide(struct handler *h, struct agent_br *br,
 		case FDB_NEW:
 			STAT_INC(macs_learned);
 			/* Flows flooding to it as an unknown destination. */
-			v->flush = pend_take(&br->pend, key->vlan, key->src);
+			if (pend_take(&br->pend, key->vlan, key->src))
+				v->flush = STALE_TO;
 			break;
 		case FDB_MOVED:
 			STAT_INC(macs_moved);
 			pend_take(&br->pend, key->vlan, key->src);
-			v->flush = true;
+			v->flush = STALE_MOVED;
+			v->old_port = old_port;
 			if (agent.cfg.verbose) {
 				mac_fmt(key->src, mac);
 				alog(LOG_DBG, "%s: %s in VLAN %u moved from "
@@ -128,6 +138,30 @@ static void decide(struct handler *h, struct agent_br *br,
 	}
 }
 
+/*
+ * The flushes for a learned or moved source MAC. Another handler may be
+ * installing flows from that MAC right now, computed after the learning:
+ * only the flows to it, and on a move its flows from the old port, are
+ * stale. A module without FLOWBR_F_FLUSH_SRC_DST takes the MAC either
+ * way, which can cost such a flow one more upcall.
+ */
+static bool queue_flush(struct batch *b, const struct upcall *u,
+			const struct verdict *v)
+{
+	const struct fb_key *key = &u->key;
+
+	if (v->flush == STALE_NONE)
+		return true;
+	if (!(agent.features & FLOWBR_F_FLUSH_SRC_DST))
+		return put_flush(b, u->br_ifindex, key->vlan, -1, FLOWBR_A_MAC,
+				 key->src);
+	return put_flush(b, u->br_ifindex, key->vlan, -1, FLOWBR_A_MAC_DST,
+			 key->src) &&
+	       (v->flush != STALE_MOVED ||
+		put_flush(b, u->br_ifindex, key->vlan, v->old_port,
+			  FLOWBR_A_MAC_SRC, key->src));
+}
+
 static bool queue(struct handler *h, const struct upcall *u,
 		  const struct verdict *v)
 {
@@ -135,7 +169,7 @@ static bool queue(struct handler *h, const struct upcall *u,
 	size_t mark_len = b->len;
 	unsigned int mark_n = b->n;
 
-	if ((v->flush && !put_flush(b, u->br_ifindex, u->key.vlan, u->key.src)) ||
+	if (!queue_flush(b, u, v) ||
 	    (v->install && !put_flow_new(b, u->br_ifindex, &u->key, h->acts,
 					 v->n)) ||
 	    !put_execute(b, u->br_ifindex, u->key.in_port, u->pkt, u->len,
@@ -172,7 +206,7 @@ static void handle_upcall(struct handler *h, const struct upcall *u)
 			return;
 		}
 	}
-	if (v.flush)
+	if (v.flush != STALE_NONE)
 		STAT_INC(mac_flushes);
 	if (v.install)
 		STAT_INC(flows_installed);

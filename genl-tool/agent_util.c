@@ -251,8 +251,13 @@ bool put_execute(struct batch *b, uint32_t br_ifindex, uint32_t in_port,
 	return true;
 }
 
-bool put_flush(struct batch *b, uint32_t br_ifindex, int vlan,
-	       const uint8_t *mac)
+/*
+ * Flush the flows of VLAN @vlan (all VLANs if negative) that use port
+ * @port (any if negative) and whose MAC named by @mac_attr (FLOWBR_A_MAC:
+ * source or destination; FLOWBR_A_MAC_SRC, FLOWBR_A_MAC_DST) is @mac.
+ */
+bool put_flush(struct batch *b, uint32_t br_ifindex, int vlan, int port,
+	       uint16_t mac_attr, const uint8_t *mac)
 {
 	struct nlmsghdr *nlh = batch_start(b, FLOWBR_CMD_FLOW_FLUSH, OP_FLUSH,
 					   64);
@@ -262,7 +267,10 @@ bool put_flush(struct batch *b, uint32_t br_ifindex, int vlan,
 	if (vlan >= 0 &&
 	    !mnl_attr_put_u16_check(nlh, batch_room(b), FLOWBR_A_VLAN, vlan))
 		return false;
-	if (mac && !mnl_attr_put_check(nlh, batch_room(b), FLOWBR_A_MAC,
+	if (port >= 0 &&
+	    !mnl_attr_put_u32_check(nlh, batch_room(b), FLOWBR_A_PORT_NO, port))
+		return false;
+	if (mac && !mnl_attr_put_check(nlh, batch_room(b), mac_attr,
 				       ETH_ALEN, mac))
 		return false;
 	batch_commit(b, nlh);

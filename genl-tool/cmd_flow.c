@@ -438,12 +438,17 @@ int cmd_flush_flows(struct cli *c, int argc, char **argv)
 {
 	struct flush_reply fr = { 0 };
 	struct port_ref port, *ref = &port;
-	bool have_port = false, have_vlan = false, have_mac = false;
-	uint8_t mac[ETH_ALEN];
+	bool have_port = false, have_vlan = false, have_mac[3] = { false };
+	/* mac=, dl_src=, dl_dst= and their attributes */
+	static const char *const mac_keys[3] = { "mac", "dl_src", "dl_dst" };
+	static const uint16_t mac_attrs[3] = {
+		FLOWBR_A_MAC, FLOWBR_A_MAC_SRC, FLOWBR_A_MAC_DST
+	};
+	uint8_t mac[3][ETH_ALEN];
 	struct nlmsghdr *req;
 	uint32_t vlan = 0;
 	struct perr e;
-	int i;
+	int i, m;
 
 	if (argc < 1)
 		return cli_usage(c, "missing the bridge name");
@@ -456,7 +461,10 @@ int cmd_flush_flows(struct cli *c, int argc, char **argv)
 
 		if (!split_kv(argv[i], key, sizeof(key), &val))
 			return cli_err(c, "'%s' is not a filter; use port=P, "
-				       "vlan=V or mac=MAC", argv[i]);
+				       "vlan=V, mac=MAC, dl_src=MAC or "
+				       "dl_dst=MAC", argv[i]);
+		for (m = 0; m < 3 && strcmp(key, mac_keys[m]); m++)
+			;
 		if (!strcmp(key, "port") || !strcmp(key, "in_port")) {
 			have = &have_port;
 			if (parse_port_ref(key, val, &port, &e))
@@ -466,13 +474,14 @@ int cmd_flush_flows(struct cli *c, int argc, char **argv)
 			if (parse_u32(key, val, 0, FLOWBR_VID_MAX, "100",
 				      &vlan, &e))
 				return cli_perr(c, &e);
-		} else if (!strcmp(key, "mac")) {
-			have = &have_mac;
-			if (parse_mac(key, val, mac, &e))
+		} else if (m < 3) {
+			have = &have_mac[m];
+			if (parse_mac(key, val, mac[m], &e))
 				return cli_perr(c, &e);
 		} else {
 			return cli_err(c, "unknown filter '%s'; use port=P, "
-				       "vlan=V or mac=MAC", key);
+				       "vlan=V, mac=MAC, dl_src=MAC or "
+				       "dl_dst=MAC", key);
 		}
 		if (*have)
 			return cli_err(c, "%s= is given twice; give it once",
@@ -488,8 +497,9 @@ int cmd_flush_flows(struct cli *c, int argc, char **argv)
 		mnl_attr_put_u32(req, FLOWBR_A_PORT_NO, port.no);
 	if (have_vlan)
 		mnl_attr_put_u16(req, FLOWBR_A_VLAN, (uint16_t)vlan);
-	if (have_mac)
-		mnl_attr_put(req, FLOWBR_A_MAC, ETH_ALEN, mac);
+	for (m = 0; m < 3; m++)
+		if (have_mac[m])
+			mnl_attr_put(req, mac_attrs[m], ETH_ALEN, mac[m]);
 	if (cli_talk(c, req, flush_cb, &fr))
 		return 1;
 	if (c->json) {

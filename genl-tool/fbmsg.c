@@ -43,6 +43,7 @@ static const char *const feature_names[] = {
 	"events",		/* FLOWBR_F_EVENTS */
 	"dump_idle",		/* FLOWBR_F_DUMP_IDLE */
 	"flow_external",	/* FLOWBR_F_FLOW_EXTERNAL */
+	"flush_src_dst",	/* FLOWBR_F_FLUSH_SRC_DST */
 };
 
 const char *fb_br_stat_name(unsigned int stat)
@@ -344,7 +345,8 @@ static const char *const top_names[] = {
 	NAME(FLOWBR_A_PACKET), NAME(FLOWBR_A_VLAN), NAME(FLOWBR_A_MAC),
 	NAME(FLOWBR_A_PORT_UPCALLS), NAME(FLOWBR_A_PORT_UPCALLS_LOST),
 	NAME(FLOWBR_A_FLOW_IDLE_MIN), NAME(FLOWBR_A_AGENT),
-	NAME(FLOWBR_A_BR_FLOW_EXTERNAL),
+	NAME(FLOWBR_A_BR_FLOW_EXTERNAL), NAME(FLOWBR_A_MAC_SRC),
+	NAME(FLOWBR_A_MAC_DST),
 };
 static const char *const key_names[] = {
 	NAME(FLOWBR_KEY_IN_PORT), NAME(FLOWBR_KEY_VLAN),

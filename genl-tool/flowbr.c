@@ -95,10 +95,11 @@ static const struct subcmd cmds[] = {
 	  "idle=TIME prints only the flows not hit for TIME or longer\n"
 	  "(10s, 500ms, 5m; at most 24h).\n" },
 	{ "flush-flows", cmd_flush_flows,
-	  "flush-flows BR [port=P] [vlan=V] [mac=MAC]",
+	  "flush-flows BR [port=P] [vlan=V] [mac=MAC] [dl_src=MAC] [dl_dst=MAC]",
 	  "delete the flows of a bridge (matching all filters given)",
 	  "port=P matches flows in from or out to P (a flood names no port);\n"
-	  "mac= matches the source or destination.\n" },
+	  "mac= matches the source or destination, dl_src= the source only,\n"
+	  "dl_dst= the destination only.\n" },
 	{ "stats", cmd_stats, "stats BR [PORT]",
 	  "print bridge and port counters, drops by reason", NULL },
 	{ "fdb-show", cmd_fdb_show, "fdb-show BR [-j]",

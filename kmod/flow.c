@@ -74,6 +74,26 @@ void flowbr_flow_release(struct flowbr_flow *flow)
 	call_rcu(&flow->rcu, flowbr_flow_free_rcu);
 }
 
+/* Count (@d = 1) or uncount (@d = -1) the ports a flow names in br->port_refs. */
+static void flowbr_flow_ref_ports(struct flowbr_bridge *br, u32 in_port,
+				  const struct flowbr_actions *acts, int d)
+{
+	u32 i;
+
+	lockdep_assert_held(&br->flow_lock);
+	br->port_refs[in_port] += d;
+	for (i = 0; i < acts->n; i++)
+		br->port_refs[acts->out[i].port_no] += d;
+}
+
+static void flowbr_flow_unlink(struct flowbr_bridge *br,
+			       struct flowbr_flow *flow)
+{
+	flowbr_flow_ref_ports(br, flow->key.in_port,
+			      rcu_dereference_protected(flow->acts, 1), -1);
+	atomic_dec(&br->flow_count);
+}
+
 /*
  * Are @flow's in_port and output ports all on the bridge? Called under
  * flow_lock: a port is unlinked from br->ports[] before its flows are
@@ -133,6 +153,9 @@ int flowbr_flow_insert(struct flowbr_bridge *br, struct flowbr_flow *flow,
 		*replace = rcu_replace_pointer(old->acts,
 					       rcu_dereference_protected(flow->acts, 1),
 					       lockdep_is_held(&br->flow_lock));
+		flowbr_flow_ref_ports(br, old->key.in_port, *replace, -1);
+		flowbr_flow_ref_ports(br, old->key.in_port,
+				      rcu_dereference_protected(old->acts, 1), 1);
 		RCU_INIT_POINTER(flow->acts, NULL);
 		flowbr_flow_free(flow);
 		flowbr_flow_changed(br);
@@ -152,6 +175,8 @@ int flowbr_flow_insert(struct flowbr_bridge *br, struct flowbr_flow *flow,
 		goto out;
 	}
 	atomic_inc(&br->flow_count);
+	flowbr_flow_ref_ports(br, flow->key.in_port,
+			      rcu_dereference_protected(flow->acts, 1), 1);
 	flowbr_flow_changed(br);
 out:
 	mutex_unlock(&br->flow_lock);
@@ -169,7 +194,7 @@ struct flowbr_flow *flowbr_flow_remove(struct flowbr_bridge *br,
 	if (flow) {
 		rhashtable_remove_fast(&br->flows, &flow->node,
 				       flowbr_flow_params);
-		atomic_dec(&br->flow_count);
+		flowbr_flow_unlink(br, flow);
 		flowbr_flow_changed(br);
 	}
 	mutex_unlock(&br->flow_lock);
@@ -187,6 +212,10 @@ static bool flowbr_flow_matches(struct flowbr_flow *flow,
 	if (f->by_mac && !ether_addr_equal(flow->key.eth_src, f->mac) &&
 	    !ether_addr_equal(flow->key.eth_dst, f->mac))
 		return false;
+	if (f->by_src && !ether_addr_equal(flow->key.eth_src, f->src))
+		return false;
+	if (f->by_dst && !ether_addr_equal(flow->key.eth_dst, f->dst))
+		return false;
 	if (f->by_port && flow->key.in_port != f->port_no) {
 		acts = rcu_dereference_raw(flow->acts);
 		for (i = 0; i < acts->n; i++)
@@ -198,15 +227,30 @@ static bool flowbr_flow_matches(struct flowbr_flow *flow,
 	return true;
 }
 
-/* Delete every flow matching @f (all flows when @f is NULL). */
+/* Flows a flush visits between two chances to reschedule. */
+#define FLOWBR_FLUSH_BATCH	1024
+
+/*
+ * Delete every flow matching @f (all flows when @f is NULL). The walk
+ * leaves its RCU read-side section every FLOWBR_FLUSH_BATCH flows to let
+ * the CPU go (200000 flows are a long walk in a debug kernel): it does so
+ * before removing the flow it stands on, which the iterator then finds
+ * again where it was. A resize meanwhile restarts the walk on the new
+ * table, which at worst visits flows twice; flow_lock keeps out every
+ * other writer.
+ */
 unsigned int flowbr_flow_flush(struct flowbr_bridge *br,
 			       const struct flowbr_flush_filter *f)
 {
+	bool by_port = f && f->by_port;
 	struct rhashtable_iter iter;
 	struct flowbr_flow *flow;
+	unsigned int seen = 0;
 	unsigned int n = 0;
 
 	mutex_lock(&br->flow_lock);
+	if (by_port && !br->port_refs[f->port_no])
+		goto out;
 	rhashtable_walk_enter(&br->flows, &iter);
 	rhashtable_walk_start(&iter);
 	while ((flow = rhashtable_walk_next(&iter))) {
@@ -215,21 +259,46 @@ unsigned int flowbr_flow_flush(struct flowbr_bridge *br,
 				continue;
 			break;
 		}
+		if (++seen % FLOWBR_FLUSH_BATCH == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
 		if (f && !flowbr_flow_matches(flow, f))
 			continue;
 		if (rhashtable_remove_fast(&br->flows, &flow->node,
 					   flowbr_flow_params))
 			continue;
-		atomic_dec(&br->flow_count);
+		flowbr_flow_unlink(br, flow);
 		flowbr_flow_release(flow);
 		n++;
+		/* Every flow that names the port is gone. */
+		if (by_port && !br->port_refs[f->port_no])
+			break;
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
 	if (n)
 		flowbr_flow_changed(br);
+out:
 	mutex_unlock(&br->flow_lock);
 	return n;
+}
+
+/*
+ * After the flush of a port that is off the bridge: no flow may name it
+ * any more (flowbr_flow_insert checks the ports under flow_lock), so a
+ * count left here is a bug in the counting, which would make later
+ * flushes of the port's next owner skip flows or walk for nothing.
+ */
+void flowbr_flow_port_gone(struct flowbr_bridge *br, u16 port_no)
+{
+	mutex_lock(&br->flow_lock);
+	if (WARN_ONCE(br->port_refs[port_no],
+		      "flowbr: %u flow references to removed port %u\n",
+		      br->port_refs[port_no], port_no))
+		br->port_refs[port_no] = 0;
+	mutex_unlock(&br->flow_lock);
 }
 
 static void flowbr_flow_destroy_one(void *ptr, void *arg)

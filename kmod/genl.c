@@ -65,6 +65,8 @@ static const struct nla_policy flowbr_policy[FLOWBR_A_MAX + 1] = {
 	[FLOWBR_A_FLOW_IDLE_MIN] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							 &flowbr_idle_min_range),
 	[FLOWBR_A_AGENT]	 = { .type = NLA_FLAG },
+	[FLOWBR_A_MAC_SRC]	 = NLA_POLICY_ETH_ADDR,
+	[FLOWBR_A_MAC_DST]	 = NLA_POLICY_ETH_ADDR,
 };
 
 void *flowbr_genl_put(struct sk_buff *skb, u32 portid, u32 seq, int flags,
@@ -87,7 +89,8 @@ static int flowbr_cmd_get_info(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_string(msg, FLOWBR_A_VERSION, FLOWBR_VERSION) ||
 	    nla_put_u32(msg, FLOWBR_A_FEATURES, FLOWBR_F_UPCALL_BATCH |
 			FLOWBR_F_MISS_FLOOD | FLOWBR_F_EVENTS |
-			FLOWBR_F_DUMP_IDLE | FLOWBR_F_FLOW_EXTERNAL) ||
+			FLOWBR_F_DUMP_IDLE | FLOWBR_F_FLOW_EXTERNAL |
+			FLOWBR_F_FLUSH_SRC_DST) ||
 	    nla_put_u32(msg, FLOWBR_A_BR_FLOW_LIMIT, FLOWBR_MAX_FLOW_LIMIT) ||
 	    nla_put_u32(msg, FLOWBR_A_BR_UPCALL_QUEUE,
 			FLOWBR_MAX_UPCALL_QUEUE)) {

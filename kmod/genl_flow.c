@@ -513,7 +513,11 @@ void flowbr_flush_notify(struct flowbr_bridge *br,
 	    nla_put_u32(msg, FLOWBR_A_BR_FLOW_COUNT, n) ||
 	    (f && f->by_port && nla_put_u32(msg, FLOWBR_A_PORT_NO, f->port_no)) ||
 	    (f && f->by_vlan && nla_put_u16(msg, FLOWBR_A_VLAN, f->vlan)) ||
-	    (f && f->by_mac && nla_put(msg, FLOWBR_A_MAC, ETH_ALEN, f->mac))) {
+	    (f && f->by_mac && nla_put(msg, FLOWBR_A_MAC, ETH_ALEN, f->mac)) ||
+	    (f && f->by_src &&
+	     nla_put(msg, FLOWBR_A_MAC_SRC, ETH_ALEN, f->src)) ||
+	    (f && f->by_dst &&
+	     nla_put(msg, FLOWBR_A_MAC_DST, ETH_ALEN, f->dst))) {
 		nlmsg_free(msg);
 		return;
 	}
@@ -541,6 +545,14 @@ int flowbr_cmd_flow_flush(struct sk_buff *skb, struct genl_info *info)
 	if (a[FLOWBR_A_MAC]) {
 		f.by_mac = true;
 		nla_memcpy(f.mac, a[FLOWBR_A_MAC], ETH_ALEN);
+	}
+	if (a[FLOWBR_A_MAC_SRC]) {
+		f.by_src = true;
+		nla_memcpy(f.src, a[FLOWBR_A_MAC_SRC], ETH_ALEN);
+	}
+	if (a[FLOWBR_A_MAC_DST]) {
+		f.by_dst = true;
+		nla_memcpy(f.dst, a[FLOWBR_A_MAC_DST], ETH_ALEN);
 	}
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)

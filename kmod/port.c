@@ -236,6 +236,7 @@ void flowbr_port_del(struct flowbr_port *port, struct list_head *unreg_list)
 	if (!br->dead) {
 		n = flowbr_flow_flush(br, &f);
 		flowbr_flush_notify(br, &f, n);
+		flowbr_flow_port_gone(br, port->port_no);
 	}
 	flowbr_port_free_rcu(port);
 }

@@ -340,6 +340,46 @@ test_flush() {
 	flush "$BR" 0
 }
 
+# The kernel counts, per port, the flows that name it: a port's flush skips
+# the walk when none does. Wrong counts show as a flush missing flows (a
+# replaced flow's new output not counted) or as a WARNING when the port
+# goes (a count left behind).
+test_flush_src_dst() {
+	local f1 f2 f7 f n
+	flush "$BR" 0
+	f1="$(fl 1 100 "$MAC_A" "$MAC_B") actions=2"
+	f2="$(fl 2 100 "$MAC_B" "$MAC_A") actions=1"
+	f7="$(fl 1 100 "$MAC_A" "$MAC_T") actions=3:100"
+	for f in "$f1" "$f2" "$f7"; do
+		add_flow_line "$BR" "$f"
+	done
+	flush "$BR" "dl_dst=$MAC_A" 1		# f2; not f1, f7 (from A)
+	expect_flows "$BR" "$f1" "$f7"
+	flush "$BR" "dl_src=$MAC_B" 0
+	flush "$BR" "dl_src=$MAC_A" "dl_dst=$MAC_T" 1	# f7
+	expect_flows "$BR" "$f1"
+	flush "$BR" port=3 0
+	# f1's output moves from port 2 to port 3.
+	check flowbr add-flow "$BR" "$(fl 1 100 "$MAC_A" "$MAC_B")" actions=3:100
+	flush "$BR" port=2 0
+	flush "$BR" port=3 1
+	# Deleted one by one: the counts follow del-flow too.
+	add_flow_line "$BR" "$f7"
+	add_flow_line "$BR" "$f2"
+	check flowbr del-flow "$BR" "$(fl 1 100 "$MAC_A" "$MAC_T")"
+	flush "$BR" port=3 0
+	add_flow_line "$BR" "$f7"
+	# The port goes with its flow; its number comes back with none.
+	check flowbr del-port "$BR" pt
+	n=$(flowbr -j show "$BR" | jval 0.flow_count)
+	check_eq "$n" 1 "flow_count after del-port pt (f2 is left)"
+	check flowbr add-port "$BR" pt port_no=3
+	flush "$BR" port=3 0
+	flush "$BR" port=1 1			# f2 (out 1)
+	check_no_splat
+	check_contains "$(flowbr version)" flush_src_dst "features in flowbr version"
+}
+
 flow_external() {
 	flowbr -j show "$BR" | jval 0.flow_external
 }
@@ -400,7 +440,7 @@ test_limit() {
 		"actions of the replaced flow"
 }
 
-ktap_plan 14
+ktap_plan 15
 setup
 run_subtest "flows: miss_policy=drop and no flow: ping fails" test_no_flow
 run_subtest "flows: hand-installed flows are followed (ping A <-> B), hit counted" test_follow
@@ -414,6 +454,7 @@ run_subtest "flows: replacing a flow's actions keeps its counters" test_replace
 run_subtest "flows: dump-flows lists exactly the installed flows" test_dump
 run_subtest "flows: dump-flows idle=TIME lists only the flows idle that long (kernel filter)" test_idle
 run_subtest "flows: flush-flows by port (in/out), vlan, mac (src/dst) and combined" test_flush
+run_subtest "flows: flush-flows dl_src=/dl_dst=; per-port flow counts follow add, replace, del, del-port" test_flush_src_dst
 run_subtest "flows: flow_external counts add/del/flush not marked as the agent's (FLOWBR_A_AGENT)" test_external
 run_subtest "flows: flow_limit=3 refuses the 4th flow with an extack message" test_limit
 ktap_finished

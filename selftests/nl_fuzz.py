@@ -337,7 +337,7 @@ class Fuzzer:
             return self.actions()
         if name == "FLOWBR_A_PACKET":
             return self.frame()
-        if name == "FLOWBR_A_MAC":
+        if name in ("FLOWBR_A_MAC", "FLOWBR_A_MAC_SRC", "FLOWBR_A_MAC_DST"):
             return self.mac()
         if name == "FLOWBR_A_FLOW_IDLE_MIN":
             return self.intval(4, 1, 86400000)	# 1 ms .. a day
@@ -444,7 +444,8 @@ class Fuzzer:
         "FLOWBR_CMD_FLOW_NEW": ["BR_NAME", "KEY", "ACTIONS", "AGENT"],
         "FLOWBR_CMD_FLOW_DEL": ["BR_NAME", "KEY", "AGENT"],
         "FLOWBR_CMD_FLOW_GET": ["BR_NAME", "KEY", "FLOW_IDLE_MIN"],
-        "FLOWBR_CMD_FLOW_FLUSH": ["BR_NAME", "PORT_NO", "VLAN", "MAC", "AGENT"],
+        "FLOWBR_CMD_FLOW_FLUSH": ["BR_NAME", "PORT_NO", "VLAN", "MAC", "AGENT",
+                                  "MAC_SRC", "MAC_DST"],
         "FLOWBR_CMD_UPCALL": ["BR_IFINDEX", "BR_NAME", "KEY", "PACKET"],
         "FLOWBR_CMD_PACKET_EXECUTE": ["BR_NAME", "KEY", "ACTIONS", "PACKET"],
     }

@@ -108,8 +108,9 @@
  *	for at least that long.
  * @FLOWBR_CMD_FLOW_FLUSH: delete the flows of a bridge; restricted to flows
  *	that use %FLOWBR_A_PORT_NO (in_port or an explicit output; a flood
- *	names no port), that are in %FLOWBR_A_VLAN, or
- *	whose source or destination is %FLOWBR_A_MAC, when given (all given
+ *	names no port), that are in %FLOWBR_A_VLAN, whose source or
+ *	destination is %FLOWBR_A_MAC, whose source is %FLOWBR_A_MAC_SRC, or
+ *	whose destination is %FLOWBR_A_MAC_DST, when given (all given
  *	filters must match). Replies with the number deleted in
  *	%FLOWBR_A_BR_FLOW_COUNT.
  * @FLOWBR_CMD_UPCALL: kernel to agent only: a packet that missed the flow
@@ -207,6 +208,12 @@ enum flowbr_cmd {
  *	that succeeded, a FLOW_FLUSH that deleted flows), wrapping; an agent
  *	that sees it change between two reads revalidates every flow, since
  *	it cannot know which ones another client installed or removed
+ * @FLOWBR_A_MAC_SRC: binary, ETH_ALEN bytes, in FLOW_FLUSH: only flows
+ *	with this source MAC
+ * @FLOWBR_A_MAC_DST: binary, ETH_ALEN bytes, in FLOW_FLUSH: only flows
+ *	with this destination MAC (learning a MAC makes only the flows to it
+ *	stale, and leaves alone the flows from it that the agent may be
+ *	installing at the same time)
  * @__FLOWBR_A_MAX: internal
  * @FLOWBR_A_MAX: highest attribute number
  */
@@ -243,6 +250,8 @@ enum flowbr_attr {
 	FLOWBR_A_FLOW_IDLE_MIN,
 	FLOWBR_A_AGENT,
 	FLOWBR_A_BR_FLOW_EXTERNAL,
+	FLOWBR_A_MAC_SRC,
+	FLOWBR_A_MAC_DST,
 
 	/* add new attributes above here */
 	__FLOWBR_A_MAX,
@@ -257,6 +266,8 @@ enum flowbr_attr {
  * @FLOWBR_F_DUMP_IDLE: flow dumps take %FLOWBR_A_FLOW_IDLE_MIN
  * @FLOWBR_F_FLOW_EXTERNAL: flow commands take %FLOWBR_A_AGENT and bridges
  *	report %FLOWBR_A_BR_FLOW_EXTERNAL
+ * @FLOWBR_F_FLUSH_SRC_DST: FLOW_FLUSH takes %FLOWBR_A_MAC_SRC and
+ *	%FLOWBR_A_MAC_DST
  */
 enum flowbr_feature {
 	FLOWBR_F_UPCALL_BATCH	= 1 << 0,
@@ -264,6 +275,7 @@ enum flowbr_feature {
 	FLOWBR_F_EVENTS		= 1 << 2,
 	FLOWBR_F_DUMP_IDLE	= 1 << 3,
 	FLOWBR_F_FLOW_EXTERNAL	= 1 << 4,
+	FLOWBR_F_FLUSH_SRC_DST	= 1 << 5,
 };
 
 /**
