@@ -65,9 +65,9 @@ mem() {
 	echo 3 >/proc/sys/vm/drop_caches
 	awk '
 		FILENAME == "/proc/slabinfo" && $1 ~ /^kmalloc-/ { k += $2 * $4 }
-		FILENAME == "/proc/slabinfo" && $1 == "flowbr_flow" { f = $2 }
+		FILENAME == "/proc/slabinfo" && $1 == "flowbr_flow" { f = $2; o = $5 }
 		FILENAME == "/proc/meminfo" && $1 == "Percpu:" { p = $2 }
-		END { printf "%d %d %d\n", k, p, f }' /proc/slabinfo /proc/meminfo
+		END { printf "%d %d %d %d\n", k, p, f, o }' /proc/slabinfo /proc/meminfo
 }
 
 refcnt() {
@@ -167,17 +167,22 @@ test_cleanup() {
 }
 
 test_mem() {
-	local k0 p0 f0 k1 p1 f1 dk dp
-	read -r k0 p0 f0 <"$FLOWBR_TMP/mem0" || fail "no baseline"
-	read -r k1 p1 f1 < <(mem)
+	local k0 p0 f0 k1 p1 f1 o dk dp
+	read -r k0 p0 f0 _ <"$FLOWBR_TMP/mem0" || fail "no baseline"
+	read -r k1 p1 f1 o < <(mem)
 	dk=$((k1 - k0))
 	dp=$((p1 - p0))
-	log "kmalloc slabs: $k0 -> $k1 bytes ($dk); percpu: $p0 -> $p1 kB ($dp); flowbr_flow objects: $f0 -> $f1"
+	log "kmalloc slabs: $k0 -> $k1 bytes ($dk); percpu: $p0 -> $p1 kB ($dp); flowbr_flow objects: $f0 -> $f1 ($o a slab)"
 	# A leak of 16 bytes per request would be 16*N; allow noise below that
 	# (at least 1 MiB) and 512 kB of per-CPU memory.
 	check test "$dk" -lt $((16 * N > 1048576 ? 16 * N : 1048576))
 	check test "$dp" -lt 512
-	check test "$((f1 - f0))" -lt 64
+	# SLUB counts the free objects of a CPU's slab as active: one slab's
+	# worth (56 flows in Debian's kernel, 78 with the debug kernel's red
+	# zones) can appear without a leak, and frees wait for RCU. A flow
+	# left at rmmod warns from kmem_cache_destroy(), and kmemleak scans
+	# the debug kernel: those catch a single leaked flow.
+	check test "$((f1 - f0))" -le "$((o > 64 ? o : 64))"
 }
 
 # Found by the fuzzer: a "%d" in a name was expanded by
