@@ -203,7 +203,7 @@ agent_capacity() {
 	local n=2000 pg u0 u u1 t0 t1
 	u0=$(agent_stat upcalls)
 	nsrun "$NS_F" "$PKTGEN" eth0 count="$n" src_mac=02:f1:00:00:00:00 \
-		src_mac_count="$n" dst_mac=02:00:00:31:ff:ff >/dev/null 2>&1 &
+		src_mac_count="$n" dst_mac=02:00:00:31:ff:ff >"$FLOWBR_TMP/pgcap" 2>&1 &
 	pg=$!
 	while u=$(agent_stat upcalls); [ "$u" = "$u0" ]; do
 		kill -0 "$pg" 2>/dev/null || break
@@ -248,7 +248,7 @@ test_upcall_flood() {
 	[ -n "$(agent_pid)" ] || agent_start || fail "cannot start flowbrd"
 	# The per-port bound protects the other ports only if it is below
 	# what the agent handles: 500/s, or a quarter of the measured rate.
-	cap=$(agent_capacity) || fail "pktgen failed"
+	cap=$(agent_capacity) || fail "pktgen failed: $(cat "$FLOWBR_TMP/pgcap")"
 	rate=$((cap / 4 < 500 ? cap / 4 : 500))
 	rate=$((rate < 20 ? 20 : rate))
 	log "the agent learns at least $cap new MACs/s here: F's upcall_rate $rate"
