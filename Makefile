@@ -4,6 +4,8 @@
 #   make            build kmod/flowbr.ko and the tools in genl-tool/
 #   make check      install what is missing, build, boot a VM, run selftests
 #                   (T=name or T=a,b runs only those tests)
+#   make lint       the module's static checks: sparse, and checkpatch when a
+#                   kernel source tree is at hand (make check runs it first)
 #   make check-debug  the same in a debug kernel (KASAN, kmemleak, lockdep,
 #                   UBSAN, ...; built once and cached, ~15-30 min the first
 #                   time), with the module built in build/debug-kmod/ and
@@ -26,7 +28,7 @@ VERSION := $(shell sed -n 's/^#define FLOWBR_VERSION "\(.*\)"/\1/p' kmod/version
 export KDIR
 comma := ,
 
-.PHONY: all module tools clean check check-debug debug-module demo vm-shell bench-insn \
+.PHONY: all module tools clean check check-debug debug-module demo vm-shell bench-insn lint \
 	deps install dkms-install need-deps bench install-systemd install-ovs-compat
 
 all: module tools
@@ -54,7 +56,48 @@ need-deps:
 
 check: need-deps
 	$(MAKE) all
+	@$(MAKE) --no-print-directory lint || { echo "0 passed, 1 failed"; exit 1; }
 	./selftests/vm/run.sh --tests $(if $(T),--only $(T))
+
+# copy-kmod DIR: the module's sources (not what a build left in kmod/) in
+# DIR, to be built there out of the source tree.
+define copy-kmod
+	rm -rf $(1)/kmod
+	mkdir -p $(1)/kmod
+	cp -p Kbuild $(1)/
+	cp -pr kmod/Kbuild kmod/uapi $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) $(1)/kmod/
+endef
+
+# Static checks of the module, any finding fails: sparse on every file
+# (C=2, against KDIR), then scripts/checkpatch.pl of a kernel source tree
+# (KSRC, by default the debug kernel's when it was built) on every source
+# file. compat.h is where the version checks belong: checkpatch's advice
+# against LINUX_VERSION_CODE is not taken there.
+LINT := $(CURDIR)/build/lint
+KSRC ?= $(shell tail -n 1 build/debug-kdir 2>/dev/null)
+CHECKPATCH = $(KSRC)/scripts/checkpatch.pl --no-tree --terse --show-types --file
+
+lint: need-deps
+	@mkdir -p $(LINT)
+	@$(call copy-kmod,$(LINT))
+	@echo "lint: sparse (C=2) against $(KDIR)"
+	@$(MAKE) -C $(KDIR) M=$(LINT) C=2 modules >$(LINT)/sparse.log 2>&1 || \
+		{ cat $(LINT)/sparse.log; echo "lint: the module does not build"; exit 1; }
+	@! grep -E ': (warning|error):' $(LINT)/sparse.log || \
+		{ echo "lint: sparse: the findings above"; exit 1; }
+	@if [ -f "$(KSRC)/scripts/checkpatch.pl" ]; then \
+		echo "lint: checkpatch ($(KSRC))"; \
+		fail=0; \
+		for f in $(filter-out %.mod.c kmod/compat.h,$(wildcard kmod/*.[ch])) kmod/uapi/linux/flowbr.h; do \
+			$(CHECKPATCH) $$f | grep -v '^total:' && fail=1; \
+		done; \
+		$(CHECKPATCH) --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON kmod/compat.h | \
+			grep -v '^total:' && fail=1; \
+		[ $$fail = 0 ] || { echo "lint: checkpatch: the findings above"; exit 1; }; \
+	else \
+		echo "lint: checkpatch skipped: no kernel source tree (KSRC=, or make debug-module)"; \
+	fi
+	@echo "lint: clean"
 
 # The debug kernel (selftests/vm/debug-kernel.sh: built once, then cached in
 # ~/.cache/flowbr/linux-debug) and flowbr built against it out of the source
@@ -65,10 +108,7 @@ debug-module:
 	@mkdir -p build
 	./selftests/vm/debug-kernel.sh >build/.debug-kdir.tmp || { rm -f build/.debug-kdir.tmp; exit 1; }
 	mv build/.debug-kdir.tmp build/debug-kdir
-	rm -rf $(DEBUG_KMOD)/kmod/uapi
-	mkdir -p $(DEBUG_KMOD)/kmod
-	cp -p Kbuild $(DEBUG_KMOD)/
-	cp -pr kmod/Kbuild kmod/*.[ch] kmod/uapi $(DEBUG_KMOD)/kmod/
+	$(call copy-kmod,$(DEBUG_KMOD))
 	$(MAKE) -C "$$(tail -n 1 build/debug-kdir)" M=$(DEBUG_KMOD) modules
 
 check-debug: need-deps

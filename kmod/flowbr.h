@@ -253,6 +253,9 @@ struct flowbr_net {
 
 extern unsigned int flowbr_net_id;
 extern struct genl_family flowbr_genl_family;
+/* genl.c: the nested policies, also parsed by hand in genl_flow.c */
+extern const struct nla_policy flowbr_key_policy[FLOWBR_KEY_MAX + 1];
+extern const struct nla_policy flowbr_output_policy[FLOWBR_OUT_MAX + 1];
 extern struct workqueue_struct *flowbr_wq;
 
 static inline struct flowbr_net *flowbr_pernet(struct net *net)

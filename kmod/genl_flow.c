@@ -6,9 +6,6 @@
 #include "flowbr.h"
 #include "vlan.h"
 
-extern const struct nla_policy flowbr_key_policy[FLOWBR_KEY_MAX + 1];
-extern const struct nla_policy flowbr_output_policy[FLOWBR_OUT_MAX + 1];
-
 /* Parse FLOWBR_A_KEY; all four fields are required unless @in_port_only. */
 static int flowbr_key_parse(struct genl_info *info, struct flowbr_key *key,
 			    bool in_port_only)

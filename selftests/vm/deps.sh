@@ -17,6 +17,7 @@ PACKAGES=(
 	libmnl-dev       # netlink library used by genl-tool
 	linux-image-amd64   # the kernel the test VM boots
 	linux-headers-amd64 # its build tree: KDIR for the module
+	sparse           # make lint: the module's static checks (C=2)
 	qemu-system-x86  # the test VM (TCG)
 	busybox-static   # the VM's initramfs
 	iproute2         # ip, genl: namespaces, veth, generic netlink
