@@ -305,12 +305,21 @@ static bool pidfile_written;
 static int write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "we");
+	int err = 0;
 
-	if (!f || fprintf(f, "%ld\n", (long)getpid()) < 0 || fclose(f)) {
+	/* fclose() once whatever happened: a second one is undefined. */
+	if (!f) {
+		err = errno;
+	} else {
+		errno = 0;
+		if (fprintf(f, "%ld\n", (long)getpid()) < 0)
+			err = errno ? errno : EIO;
+	}
+	if (f && fclose(f) && !err)
+		err = errno;
+	if (err) {
 		alog(LOG_ERR, "cannot write pid file %s: %s", path,
-		     strerror(errno));
-		if (f)
-			fclose(f);
+		     strerror(err));
 		return -1;
 	}
 	pidfile_written = true;
