@@ -73,6 +73,42 @@ kmsg() {
 	if [ "$can_dmesg" = 1 ]; then echo "flowbr-selftest: $*" >/dev/kmsg; fi
 }
 
+# What a test leaves behind when it is killed (its timeout, with a cleanup
+# slower than the grace period in a debug kernel) would fail the next tests
+# on names in use ("File exists"). In the test VM (or with FLOWBR_SWEEP=1),
+# after a test that did not pass, the runner removes the flowbr bridges and
+# flowbrd, then the network namespaces and links that were not there before
+# the first test, and says what it removed.
+grace=$((10 * ${FLOWBR_TIME_SCALE:-1}))
+sweep=${FLOWBR_SWEEP:-0}
+if [ -e /run/fbvm/job.sh ]; then sweep=${FLOWBR_SWEEP:-1}; fi
+cli=${FLOWBR_CLI:-$DIR/../genl-tool/flowbr}
+net_things() {
+	ip netns list 2>/dev/null | awk '{ print "netns", $1 }'
+	ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print "link", $2 }'
+}
+baseline=""
+if [ "$sweep" = 1 ]; then baseline=$(net_things | sort); fi
+
+sweep_leftovers() {
+	local br kind name left=()
+	pkill -KILL -x flowbrd 2>/dev/null && left+=("flowbrd")
+	if [ -x "$cli" ] && [ -d /sys/module/flowbr ]; then
+		for br in $("$cli" list-br 2>/dev/null); do
+			"$cli" del-br "$br" >/dev/null 2>&1 && left+=("bridge $br")
+		done
+	fi
+	while read -r kind name; do
+		case "$kind" in
+		netns) ip netns del "$name" 2>/dev/null && left+=("netns $name") ;;
+		link) ip link del "$name" 2>/dev/null && left+=("link $name") ;;
+		esac
+	done < <(comm -13 <(echo "$baseline") <(net_things | sort))
+	if [ ${#left[@]} -gt 0 ]; then
+		echo "# removed what $1 left behind: ${left[*]}"
+	fi
+}
+
 echo "TAP version 13"
 echo "1..${#tests[@]}"
 
@@ -105,8 +141,9 @@ for t in "${tests[@]}"; do
 	kmsg "begin $t"
 	start=$SECONDS
 	# timeout(1) puts the test in its own process group and, on expiry,
-	# signals all of it; whatever the test left behind is killed after.
-	timeout -k 10 "$timeout" "$DIR/$t" </dev/null >"$fifo" 2>&1 &
+	# signals all of it: TERM, which runs the test's cleanup, then KILL
+	# after $grace s; whatever the test left running is killed after.
+	timeout -k "$grace" "$timeout" "$DIR/$t" </dev/null >"$fifo" 2>&1 &
 	tpid=$!
 	sed -u 's/^/# /' <"$fifo" | tee "$log" &
 	spid=$!
@@ -151,6 +188,9 @@ for t in "${tests[@]}"; do
 		;;
 	esac
 	rm -f "$log"
+	if [ "$sweep" = 1 ] && [ "$rc" != 0 ] && [ "$rc" != 4 ]; then
+		sweep_leftovers "$t"
+	fi
 done
 
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
