@@ -312,13 +312,22 @@ void flowbr_flows_destroy(struct flowbr_bridge *br)
 	rhashtable_free_and_destroy(&br->flows, flowbr_flow_destroy_one, NULL);
 }
 
-/* The later of @last and the last hit recorded in @s. */
+/*
+ * The later of @last and the last hit recorded in @s. The hit was stored as
+ * jiffies | 1, which for an even jiffy is one tick ahead: read back as
+ * jiffies & ~1 it is never later than the hit, nor than the jiffies a
+ * reader sees afterwards (else a flow hit in this very tick would read as
+ * idle for (unsigned long)-1 ticks, and be expired as idle).
+ */
 static unsigned long flowbr_flow_used_on(const struct flowbr_pcpu_flow_stats *s,
 					 unsigned long last)
 {
 	unsigned long u = READ_ONCE(s->used);
 
-	return u && time_after(u, last) ? u : last;
+	if (!u)
+		return last;
+	u &= ~1UL;
+	return time_after(u, last) ? u : last;
 }
 
 void flowbr_flow_get_stats(const struct flowbr_flow *flow, u64 *packets,

@@ -112,7 +112,7 @@ struct flowbr_actions {
 struct flowbr_pcpu_flow_stats {
 	u64 packets;
 	u64 bytes;
-	unsigned long used;		/* jiffies | 1 of the last hit; 0: none */
+	unsigned long used;		/* jiffies | 1 of last hit (read & ~1); 0: none */
 	struct u64_stats_sync syncp;
 };
 

@@ -305,6 +305,38 @@ print(len(fl), sum(1 for f in fl if f["idle_ms"] < int(sys.argv[1])))' "$t" <<<"
 	check_eq "$(flowbr -j show "$BR" | jval 0.flow_count)" 6 "flow_count after the idle dumps"
 }
 
+# A flow read in the tick of its last hit is not idle. The datapath stores
+# a hit as jiffies | 1, a tick ahead on an even tick; read back as such,
+# jiffies - used was (unsigned long)-1, a flow idle for 2^32 - 4 ms, which
+# flowbrd expired as idle (seen in agent_expiry, 2026-12-07). A fast ping
+# hits the flow in every tick while get-flow reads it again and again.
+test_idle_busy() {
+	local k out idle age pid p0 n=0 max=0
+	k=$(fl 1 100 "$MAC_A" "$MAC_B")
+	p0=$(flow_get "$BR" "$k" packets)
+	# 500 pings a second: two in every tick (HZ=250), and CPU left over.
+	nsrun "$NS_A" ping -i 0.002 -q -w "$((6 * TIME_SCALE))" 10.9.5.2 >"$FLOWBR_TMP/pingf" 2>&1 &
+	pid=$!
+	wait_for 10 eval '[ "$(flow_get "$BR" "$k" packets)" -gt "$p0" ]' ||
+		{ kill "$pid"; fail "the ping did not start"; }
+	while kill -0 "$pid" 2>/dev/null; do
+		out=$(flowbr -j get-flow "$BR" "$k") || fail "get-flow $k failed"
+		# (bash, not jval: a python3 per read would make reads rare)
+		[[ "$out" =~ \"idle_ms\":\ *([0-9]+) ]] || fail "no idle_ms: $out"
+		idle=${BASH_REMATCH[1]}
+		[[ "$out" =~ \"age_ms\":\ *([0-9]+) ]] || fail "no age_ms: $out"
+		age=${BASH_REMATCH[1]}
+		n=$((n + 1))
+		[ "$idle" -gt "$max" ] && max=$idle
+		[ "$idle" -le "$age" ] || { kill "$pid"; fail "read $n: idle $idle ms in a flow $age ms old"; }
+	done
+	wait "$pid" || { cat "$FLOWBR_TMP/pingf"; fail "the fast ping got no reply"; }
+	log "$n reads of the flow during a fast ping, longest idle $max ms:" \
+	    "$(grep -o '[0-9]* packets transmitted' "$FLOWBR_TMP/pingf")"
+	check test "$n" -ge 20
+	check test "$max" -lt $((1000 * TIME_SCALE))
+}
+
 # flush BR FILTERS... WANT: flush-flows BR FILTERS must report WANT deleted.
 flush() {
 	local br=$1 want=${*: -1} out
@@ -440,7 +472,7 @@ test_limit() {
 		"actions of the replaced flow"
 }
 
-ktap_plan 15
+ktap_plan 16
 setup
 run_subtest "flows: miss_policy=drop and no flow: ping fails" test_no_flow
 run_subtest "flows: hand-installed flows are followed (ping A <-> B), hit counted" test_follow
@@ -453,6 +485,7 @@ run_subtest "flows: add-flow --strict: EEXIST on an existing key (flow unchanged
 run_subtest "flows: replacing a flow's actions keeps its counters" test_replace
 run_subtest "flows: dump-flows lists exactly the installed flows" test_dump
 run_subtest "flows: dump-flows idle=TIME lists only the flows idle that long (kernel filter)" test_idle
+run_subtest "flows: a flow hit in the tick it is read is not idle (fast ping, get-flow)" test_idle_busy
 run_subtest "flows: flush-flows by port (in/out), vlan, mac (src/dst) and combined" test_flush
 run_subtest "flows: flush-flows dl_src=/dl_dst=; per-port flow counts follow add, replace, del, del-port" test_flush_src_dst
 run_subtest "flows: flow_external counts add/del/flush not marked as the agent's (FLOWBR_A_AGENT)" test_external
