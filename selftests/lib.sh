@@ -346,6 +346,25 @@ genl_family_version() {
 	echo $((v))
 }
 
+# shrink_slabs [CACHE...]: give the empty and per-CPU (partial) slabs of
+# CACHE (default: every cache) back, so that /proc/slabinfo's active objects
+# are the allocated ones. On KASAN kernels this also drains the quarantine,
+# where freed objects stay (and count as active) until it is full: without
+# it, any allocation churn looks like a leak. Objects freed by RCU count
+# until their grace period has passed.
+shrink_slabs() {
+	local d
+	if [ $# -gt 0 ]; then
+		for d in "$@"; do
+			echo 1 2>/dev/null >"/sys/kernel/slab/$d/shrink" || true
+		done
+		return 0
+	fi
+	for d in /sys/kernel/slab/*; do
+		[ -L "$d" ] || echo 1 2>/dev/null >"$d/shrink" || true
+	done
+}
+
 # ------------------------------------------------------------------ kernel log
 
 # dmesg_mark [LABEL]: remember the end of the kernel log (and tag it there).

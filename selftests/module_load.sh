@@ -10,6 +10,7 @@
 # FLOWBR_LOAD_CYCLES (default 20), FLOWBR_LEAK_TOLERANCE_KB (Slab growth
 # allowed over all cycles, default 512).
 
+# shellcheck disable=SC2119 # shrink_slabs without arguments: every cache
 source "$(dirname "$0")/lib.sh"
 
 require_root
@@ -20,16 +21,6 @@ CYCLES=${FLOWBR_LOAD_CYCLES:-20}
 SLAB_TOL_KB=${FLOWBR_LEAK_TOLERANCE_KB:-512}
 VMALLOC_TOL_KB=512
 PERCPU_TOL_KB=64
-
-# shrink_slabs: give empty and per-CPU partial slabs back. On KASAN kernels
-# this also drains the quarantine, where freed objects stay (and count in
-# Slab) until it is full: without it, any allocation churn looks like a leak.
-shrink_slabs() {
-	local d
-	for d in /sys/kernel/slab/*; do
-		[ -L "$d" ] || echo 1 2>/dev/null >"$d/shrink" || true
-	done
-}
 
 # mem_snapshot FILE: kernel memory counters after dropping caches.
 mem_snapshot() {
