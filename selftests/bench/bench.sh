@@ -54,7 +54,7 @@ if [ "${1:-}" != --report-only ]; then
 		# Per-block counts too (insn_profile.py).
 		[ -z "${FLOWBR_BENCH_PROFILE:-}" ] || VM_PLUGIN+=",profile=$OUT/profile.txt"
 	fi
-	VM_TIMEOUT=${VM_TIMEOUT:-1500} VM_APPEND="${VM_APPEND:-} slub_nomerge" \
+	VM_TIMEOUT=${VM_TIMEOUT:-1500} \
 		"$REPO/selftests/vm/run.sh" \
 		--script "$DIR/run.sh" 2>&1 | tee "$OUT/vm.log" |
 		sed -u '/^@@FBBENCH_RAW_BEGIN@@/,/^@@FBBENCH_RAW_END@@/d' || rc=$?

@@ -348,8 +348,8 @@ fi
 APPEND="console=ttyS0 panic_on_warn=1 oops=panic panic=-1 log_buf_len=4M"
 APPEND+=" rcupdate.rcu_cpu_stall_timeout=60 mitigations=off"
 # slab_nomerge: every slab cache keeps its own line in /proc/slabinfo, or
-# Debian's kernel folds flowbr_flow into a cache of the same size and
-# nl_fuzz cannot count flow objects.
+# Debian's kernel folds flowbr_flow into a cache of the same size, and
+# nl_fuzz cannot count flow objects nor the benchmark flowbr's memory.
 APPEND+=" slab_nomerge"
 [ -z "${VM_APPEND:-}" ] || APPEND+=" $VM_APPEND"
 
