@@ -22,7 +22,7 @@
 #        FLOWBR_BENCH_SCENARIOS / _RUNS / _INSN_FRAMES say otherwise.
 #
 # Settings: see selftests/bench/run.sh (FLOWBR_BENCH_*); VM_TIMEOUT
-# (default 1500 s) bounds the VM run. The VM boots with slub_nomerge so
+# (default 1500 s) bounds the VM run. The VM boots with slab_nomerge (run.sh) so
 # that the slab caches of the flows are accounted under their own names.
 
 set -euo pipefail
