@@ -150,7 +150,8 @@ refcnt() {
 	cat /sys/module/flowbr/refcnt
 }
 
-# slab_top: the three slab caches holding the most memory, and MemFree.
+# slab_top: the three slab caches holding the most memory, MemFree, and the
+# fullest netlink socket's receive queue (flowbrd's upcalls wait there).
 # (The debug kernel's full churn, run after nl_fuzz's full form on
 # 2026-12-07, found 909096 skbuff_head_cache objects in use and memory
 # exhausted 1087 s into a churn meant to last 60 s: this says where.)
@@ -158,6 +159,8 @@ slab_top() {
 	awk 'NR > 2 { printf "%s %.0fMB\n", $1, $2 * $4 / 1048576 }' /proc/slabinfo |
 		sort -k2 -n -r -t' ' | head -n 3 | tr '\n' ' '
 	awk '$1 == "MemFree:" { printf "free %dMB", $2 / 1024 }' /proc/meminfo
+	awk 'NR > 1 && $5 > m { m = $5; pid = $3 }
+		END { printf ", netlink rmem %dkB (port id %d)", m / 1024, pid }' /proc/net/netlink
 }
 
 test_churn() {
