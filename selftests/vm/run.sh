@@ -17,7 +17,9 @@
 #
 # Environment: KDIR (kernel build dir; its kernel is booted), VM_KVER,
 # VM_KERNEL (override the kernel release / image), VM_TIMEOUT (seconds,
-# default 2400), VM_MEM (MiB, default 2048), VM_SMP (default 2),
+# default 2400), VM_BOOT_STALL (a boot whose console is silent this many
+# seconds before the job starts is retried once; default 300), VM_MEM (MiB,
+# default 2048), VM_SMP (default 2),
 # VM_APPEND (extra kernel arguments), VM_PLUGIN (a TCG plugin, "PATH,ARG=..."
 # as for -plugin; TCG then runs all vCPUs in one thread, as the plugin's
 # counters need: make bench-insn). The logs of the last run stay in
@@ -36,6 +38,7 @@ SPLATS="$REPO/selftests/splat-patterns.txt"
 INITRAMFS_FORMAT=1
 
 VM_TIMEOUT=${VM_TIMEOUT:-2400}
+VM_BOOT_STALL=${VM_BOOT_STALL:-300}
 VM_MEM=${VM_MEM:-2048}
 VM_SMP=${VM_SMP:-2}
 VM_CPU=${VM_CPU:-qemu64}
@@ -370,10 +373,56 @@ fi
 OUT="$RUN/out.log"
 CONSOLE="$RUN/console.log"
 msg "booting $KVER (TCG, $VM_SMP vCPUs, $VM_MEM MiB, timeout ${VM_TIMEOUT}s)"
-t0=$(date +%s)
-"${QEMU[@]}" -monitor none -serial "file:$CONSOLE" -serial "file:$OUT" \
-	</dev/null >"$RUN/qemu.log" 2>&1 &
-qpid=$!
+
+# A boot that hangs before the job starts (once under TCG, 2026-12-07: the
+# debug kernel's console stopped 0.5 s into its boot, at the RCU-tasks self
+# tests, with QEMU and the host idle for 13 minutes) is killed when the
+# console has been silent for VM_BOOT_STALL seconds, and booted once more.
+boot_vm() {
+	: >"$CONSOLE"
+	rm -f "$OUT"
+	t0=$(date +%s)
+	"${QEMU[@]}" -monitor none -serial "file:$CONSOLE" -serial "file:$OUT" \
+		</dev/null >"$RUN/qemu.log" 2>&1 &
+	qpid=$!
+}
+
+# Waits until the job has started or QEMU has exited (status 0), or the
+# console has been silent for VM_BOOT_STALL seconds before that (status 1).
+wait_boot() {
+	local size=-1 quiet_since now cur
+	quiet_since=$(date +%s)
+	while kill -0 "$qpid" 2>/dev/null; do
+		grep -q '^@@FBVM_START@@' "$OUT" 2>/dev/null && return 0
+		now=$(date +%s)
+		cur=$(stat -c %s "$CONSOLE" 2>/dev/null || echo 0)
+		if [ "$cur" != "$size" ]; then
+			size=$cur
+			quiet_since=$now
+		elif [ $((now - quiet_since)) -ge "$VM_BOOT_STALL" ]; then
+			return 1
+		fi
+		sleep 1
+	done
+	return 0
+}
+
+boot_hung=0
+boot_vm
+if ! wait_boot; then
+	msg "the boot hung: no console output for ${VM_BOOT_STALL}s before the job started; last lines:"
+	tail -n 3 "$CONSOLE" | tr -d '\r' | sed 's/^/  | /'
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	cp "$CONSOLE" "$BUILD/console-hung.log"
+	msg "booting again (the hung boot's console is in build/vm/console-hung.log)"
+	boot_vm
+	if ! wait_boot; then
+		msg "the boot hung again; giving up"
+		boot_hung=1
+		kill "$qpid" 2>/dev/null || true
+	fi
+fi
 
 # Stream the job's output as it arrives (markers and kernel log hidden).
 while [ ! -e "$OUT" ] && kill -0 "$qpid" 2>/dev/null; do sleep 0.1; done
@@ -429,7 +478,9 @@ if [ "$timed_out" = 1 ]; then
 	problems+=("timeout: the VM ran longer than VM_TIMEOUT=${VM_TIMEOUT}s and was killed")
 	crashed=1
 elif [ -z "$rc" ]; then
-	if grep -qE 'Kernel panic|end Kernel panic' "$RUN/console.txt"; then
+	if [ "$boot_hung" = 1 ]; then
+		problems+=("the boot hung twice (no console output for ${VM_BOOT_STALL}s before the job started)")
+	elif grep -qE 'Kernel panic|end Kernel panic' "$RUN/console.txt"; then
 		problems+=("the guest kernel panicked (see the console log above)")
 	else
 		problems+=("the VM stopped before the job finished (qemu exit status $qrc)")
