@@ -50,7 +50,10 @@ setup() {
 	fi
 	P_A=$(port_no "$BR" la) P_B=$(port_no "$BR" lb)
 	P_E=$(port_no "$BR" le)
-	agent_start || fail "cannot start flowbrd"
+	# No flow may expire between two checks here (expiry is agent_expiry's):
+	# with two debug VMs on two cores, one CLI call took 5 to 7 s, and A's
+	# broadcast flow, hit once, outlived 50 s of max-idle by the 5th check.
+	agent_start --max-idle 1h || fail "cannot start flowbrd"
 	log_cmd flowbr show "$BR"
 }
 
